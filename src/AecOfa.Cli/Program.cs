@@ -1,0 +1,2 @@
+Console.Error.WriteLine("aecofa: no commands yet.");
+return 1;
