@@ -3,6 +3,6 @@ namespace AecOfa.Audio.Datasets;
 /// <summary>Reads an audio file into a mono clip at <paramref name="sampleRate"/> (decoding and resampling).</summary>
 public interface IAudioDecoder
 {
-    /// <summary>Throws IOException / InvalidDataException / FormatException / NotSupportedException for unreadable files.</summary>
+    /// <summary>Throws AudioFormatException / IOException / InvalidDataException / FormatException / NotSupportedException for unreadable files.</summary>
     AudioClip Decode(string path, int sampleRate);
 }

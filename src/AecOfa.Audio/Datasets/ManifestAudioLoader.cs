@@ -1,3 +1,5 @@
+using AecOfa.Audio.Wav;
+
 namespace AecOfa.Audio.Datasets;
 
 /// <summary>
@@ -10,6 +12,12 @@ public sealed class ManifestAudioLoader
     private readonly IAudioDecoder _decoder;
     private readonly Lock _gate = new();
     private readonly List<SkippedClip> _skipped = [];
+
+    /// <summary>Loads with <see cref="WavFileDecoder"/> (WAV, resampled to <paramref name="sampleRate"/>).</summary>
+    public ManifestAudioLoader(Manifest manifest, int sampleRate, UnreadableFilePolicy policy = UnreadableFilePolicy.Stop)
+        : this(manifest, sampleRate, new WavFileDecoder(), policy)
+    {
+    }
 
     public ManifestAudioLoader(Manifest manifest, int sampleRate, IAudioDecoder decoder, UnreadableFilePolicy policy = UnreadableFilePolicy.Stop)
     {
@@ -81,5 +89,5 @@ public sealed class ManifestAudioLoader
 
     /// <summary>Errors that mean "this file is bad", as opposed to bugs, which always propagate.</summary>
     private static bool IsUnreadable(Exception e) =>
-        e is IOException or InvalidDataException or FormatException or NotSupportedException or UnauthorizedAccessException;
+        e is AudioFormatException or IOException or InvalidDataException or FormatException or NotSupportedException or UnauthorizedAccessException;
 }
