@@ -201,6 +201,33 @@ public class FeatureCacheTests
         Assert.Equal(1, cache.ClipCount);
     }
 
+    [Fact]
+    public void AllClipsSkippedGivesAnEmptyButValidCache()
+    {
+        using var dir = new TempFolder();
+        Manifest m = ManifestFixture.Create(dir, 40, 60);
+        dir.Write("clips/clip00.wav", "corrupt");
+        dir.Write("clips/clip01.wav", "corrupt");
+        var options = HalfSecond with { OnUnreadable = UnreadableFilePolicy.Skip };
+        using FeatureCache cache = FeatureCache.OpenOrBuild(dir["c.bin"], new ManifestAudioLoader(m, 100, new FakeDecoder(), UnreadableFilePolicy.Skip), new FakeExtractor(), options).Cache;
+        Assert.Equal(0, cache.ClipCount);
+        Assert.Equal(2, cache.Skipped.Count);
+        Assert.Throws<ArgumentOutOfRangeException>(() => cache.Features(0).Length);
+    }
+
+    [Fact]
+    public void CancelledBuildLeavesNoFile()
+    {
+        using var dir = new TempFolder();
+        Manifest m = ManifestFixture.Create(dir, 40, 60, 80);
+        using var cts = new CancellationTokenSource();
+        cts.Cancel();
+        Assert.ThrowsAny<OperationCanceledException>(() =>
+            FeatureCacheBuilder.Build(dir["c.bin"], new ManifestAudioLoader(m, 100, new FakeDecoder()), new FakeExtractor(), HalfSecond, cancellationToken: cts.Token));
+        Assert.False(File.Exists(dir["c.bin"]));
+        Assert.Empty(Directory.GetFiles(dir.Path, "*.tmp"));
+    }
+
     /// <summary>Records reports synchronously (Progress&lt;T&gt; would post them to the thread pool).</summary>
     private sealed class SyncProgress(List<(int, int)> reports) : IProgress<(int Done, int Total)>
     {

@@ -14,7 +14,7 @@ namespace AecOfa.Audio.Datasets.Converters;
 /// <c>{YTID}.wav</c>, <c>Y{YTID}.wav</c>, <c>{YTID}_{start}.wav</c> or <c>{YTID}_{start}_{end}.wav</c>, where start/end
 /// are written as in the CSV ("30.000") or as whole seconds ("30"). File names must be unique under audio/.</item>
 /// </list>
-/// Segments without audio are left out and returned in <see cref="ConvertedDataset.MissingFiles"/> (YouTube videos
+/// Segments without audio are left out, counted and listed (<see cref="ConvertedDataset.MissingCount"/>) (YouTube videos
 /// disappear; a partial copy is normal). Unknown label ids and duplicate segments are errors with line numbers.
 /// </summary>
 public sealed class AudioSetConverter : IManifestConverter
@@ -51,6 +51,7 @@ public sealed class AudioSetConverter : IManifestConverter
 
         var entries = new List<ManifestEntry>();
         var missing = new List<string>();
+        int missingCount = 0;
         var usedFiles = new Dictionary<string, (string File, int Line)>(StringComparer.Ordinal);
         var options = new CsvReaderOptions(CommentPrefix: "#", TrimSpaceBeforeQuote: true);
         foreach (string segments in segmentFiles)
@@ -84,7 +85,8 @@ public sealed class AudioSetConverter : IManifestConverter
                 string? path = FindAudio(audio, ytid, start, end);
                 if (path is null)
                 {
-                    missing.Add($"{fileName}:{row.LineNumber}: {ytid} at {start} s");
+                    if (++missingCount <= ConvertedDataset.MaxMissingListed)
+                        missing.Add($"{fileName}:{row.LineNumber}: {ytid} at {start} s");
                     continue;
                 }
                 if (!usedFiles.TryAdd(path, (segments, row.LineNumber)))
@@ -93,7 +95,7 @@ public sealed class AudioSetConverter : IManifestConverter
                 entries.Add(new ManifestEntry(path, labels.ToArray(), split));
             }
         }
-        return new ConvertedDataset(classes, entries, missing);
+        return new ConvertedDataset(classes, entries, missingCount, missing);
     }
 
     /// <summary>Candidate file stems for a segment, most specific first.</summary>

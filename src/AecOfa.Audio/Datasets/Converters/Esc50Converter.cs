@@ -31,6 +31,6 @@ public sealed class Esc50Converter : IManifestConverter
             ConverterSupport.RequireAudio(root, path, meta, row.LineNumber);
             entries.Add(new ManifestEntry(path, [category], fold.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         }
-        return new ConvertedDataset(classes.ToClassList(), entries, []);
+        return new ConvertedDataset(classes.ToClassList(), entries, 0, []);
     }
 }

@@ -34,7 +34,7 @@ public sealed class FolderTreeConverter : IManifestConverter
         }
         if (entries.Count == 0)
             throw new FileNotFoundException($"No WAV files found in the class folders under '{root}'.");
-        return new ConvertedDataset(new ClassList(names, root), entries, []);
+        return new ConvertedDataset(new ClassList(names, root), entries, 0, []);
     }
 
     private static void AddClass(string root, string classDir, string split, List<ManifestEntry> entries, SortedSet<string> names)

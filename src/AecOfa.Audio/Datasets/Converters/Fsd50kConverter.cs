@@ -28,7 +28,7 @@ public sealed class Fsd50kConverter : IManifestConverter
         var duplicates = new Dictionary<string, (string File, int Line)>(StringComparer.Ordinal);
         AddRows(root, devPath, DevAudioFolder, fixedSplit: null, classes, entries, duplicates);
         AddRows(root, evalPath, EvalAudioFolder, fixedSplit: "test", classes, entries, duplicates);
-        return new ConvertedDataset(classes, entries, []);
+        return new ConvertedDataset(classes, entries, 0, []);
     }
 
     private static ClassList ReadVocabulary(string path)

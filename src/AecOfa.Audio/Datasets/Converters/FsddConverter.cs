@@ -37,6 +37,6 @@ public sealed class FsddConverter : IManifestConverter
         }
         if (entries.Count == 0)
             throw new FileNotFoundException($"No WAV files in '{folder}'.");
-        return new ConvertedDataset(classes, entries, []);
+        return new ConvertedDataset(classes, entries, 0, []);
     }
 }

@@ -38,7 +38,7 @@ public static class ManifestConverters
             .ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
         return new ConversionSummary(
             Path.Combine(fullOut, Manifest.FileName), Path.Combine(fullOut, ClassList.FileName),
-            data.Classes.Count, manifest.Count, perSplit, data.MissingFiles);
+            data.Classes.Count, manifest.Count, perSplit, data.MissingCount, data.MissingFiles);
     }
 
     private static string Rebase(string root, string outDir, string relativeToRoot)

@@ -42,7 +42,7 @@ public sealed class SpeechCommandsConverter : IManifestConverter
             foreach (string path in files)
                 entries.Add(new ManifestEntry(path, [word], splitOf.TryGetValue(path, out var s) ? s.Split : "train"));
         }
-        return new ConvertedDataset(classes, entries, []);
+        return new ConvertedDataset(classes, entries, 0, []);
     }
 
     private static void ReadList(string root, string listPath, string split, ClassList classes,

@@ -31,6 +31,6 @@ public sealed class UrbanSound8KConverter : IManifestConverter
             ConverterSupport.RequireAudio(root, path, meta, row.LineNumber);
             entries.Add(new ManifestEntry(path, [name], foldText));
         }
-        return new ConvertedDataset(classes.ToClassList(), entries, []);
+        return new ConvertedDataset(classes.ToClassList(), entries, 0, []);
     }
 }

@@ -32,6 +32,7 @@ public class AudioSetConverterTests
             m.Entries.Select(e => e.Path));
         Assert.Equal(["balanced_train", "balanced_train", "eval"], m.Entries.Select(e => e.Split));
         Assert.Equal(["Speech", "Male speech, man speaking"], m.Entries[0].Labels);
+        Assert.Equal(1, s.MissingCount);
         string missing = Assert.Single(s.MissingFiles);
         Assert.Contains("balanced_train_segments.csv:5", missing);
         Assert.Contains("--ZhevVpy1s", missing);
