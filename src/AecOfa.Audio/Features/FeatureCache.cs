@@ -151,7 +151,7 @@ public sealed unsafe class FeatureCache : IDisposable
                 cache = Open(path);
                 if (cache.KeyHex != key)
                     reason = "extractor config, manifest or clip length changed (key mismatch)";
-                else if (options.OnUnreadable == UnreadableFilePolicy.Stop && cache.Skipped.Count > 0)
+                else if (loader.Policy == UnreadableFilePolicy.Stop && cache.Skipped.Count > 0)
                     reason = $"cache skipped {cache.Skipped.Count} unreadable clips but the policy is Stop";
                 else
                     return new FeatureCacheOpenResult(cache, Built: false, BuildReason: null);

@@ -14,8 +14,8 @@ public static class FeatureCacheBuilder
 {
     /// <summary>
     /// Builds the cache at <paramref name="path"/> for <paramref name="loader"/>'s manifest. Reports (done, total)
-    /// clips after each chunk. Unreadable clips stop the build or are skipped per <see cref="FeatureCacheOptions.OnUnreadable"/>
-    /// (the loader's policy must agree). Returns the clips skipped.
+    /// clips after each chunk. Unreadable clips stop the build or are skipped per the loader's
+    /// <see cref="ManifestAudioLoader.Policy"/>. Returns the clips skipped.
     /// </summary>
     public static IReadOnlyList<SkippedClip> Build(
         string path,
@@ -30,8 +30,6 @@ public static class FeatureCacheBuilder
         options ??= FeatureCacheOptions.Default;
         if (loader.SampleRate != extractor.SampleRate)
             throw new ArgumentException($"Loader produces {loader.SampleRate} Hz but the extractor expects {extractor.SampleRate} Hz.", nameof(loader));
-        if (loader.Policy != options.OnUnreadable)
-            throw new ArgumentException($"Loader policy {loader.Policy} differs from the cache option {options.OnUnreadable}.", nameof(loader));
 
         Manifest manifest = loader.Manifest;
         ClipLengthPolicy length = options.EffectiveLength;

@@ -1,10 +1,7 @@
-using AecOfa.Audio.Datasets;
-
 namespace AecOfa.Audio.Features;
 
-/// <summary>Options of <see cref="FeatureCache.OpenOrBuild"/>.</summary>
+/// <summary>Options of <see cref="FeatureCache.OpenOrBuild"/>. Unreadable clips follow the loader's <see cref="Datasets.UnreadableFilePolicy"/>.</summary>
 /// <param name="Length">Clip length policy (default: fixed 10 s); part of the cache key.</param>
-/// <param name="OnUnreadable">Stop on an unreadable clip (default) or skip and record it.</param>
 /// <param name="MaxDegreeOfParallelism">Worker count for the build; 0 = all cores.</param>
 /// <param name="ExtractorPerWorker">
 /// Creates one extractor per worker thread for extractors that are not thread-safe; each must have the same
@@ -12,7 +9,6 @@ namespace AecOfa.Audio.Features;
 /// </param>
 public sealed record FeatureCacheOptions(
     ClipLengthPolicy? Length = null,
-    UnreadableFilePolicy OnUnreadable = UnreadableFilePolicy.Stop,
     int MaxDegreeOfParallelism = 0,
     Func<IFeatureExtractor>? ExtractorPerWorker = null)
 {

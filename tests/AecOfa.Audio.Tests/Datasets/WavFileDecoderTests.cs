@@ -71,7 +71,7 @@ public class WavFileDecoderTests
         using var dir = new TempFolder();
         Manifest m = Fixture(dir);
         var extractor = new FakeExtractor(sampleRate: 800, bins: 2, hop: 40);
-        var options = new FeatureCacheOptions(ClipLengthPolicy.Fixed(0.25), UnreadableFilePolicy.Skip);
+        var options = new FeatureCacheOptions(ClipLengthPolicy.Fixed(0.25));
         using FeatureCache cache = FeatureCache.OpenOrBuild(dir["f.cache"], new ManifestAudioLoader(m, 800, UnreadableFilePolicy.Skip), extractor, options).Cache;
         Assert.Equal(2, cache.ClipCount);
         Assert.Equal(5, cache.FixedFrames);

@@ -170,7 +170,7 @@ public class FeatureCacheTests
         Assert.False(File.Exists(path));
         Assert.Empty(Directory.GetFiles(dir.Path, "*.tmp")); // the temp file of the failed build is removed
 
-        var skip = HalfSecond with { OnUnreadable = UnreadableFilePolicy.Skip };
+        var skip = HalfSecond;
         using (FeatureCache cache = FeatureCache.OpenOrBuild(path, new ManifestAudioLoader(m, 100, new FakeDecoder(), UnreadableFilePolicy.Skip), extractor, skip).Cache)
         {
             Assert.Equal(3, cache.ClipCount);
@@ -208,7 +208,7 @@ public class FeatureCacheTests
         Manifest m = ManifestFixture.Create(dir, 40, 60);
         dir.Write("clips/clip00.wav", "corrupt");
         dir.Write("clips/clip01.wav", "corrupt");
-        var options = HalfSecond with { OnUnreadable = UnreadableFilePolicy.Skip };
+        var options = HalfSecond;
         using FeatureCache cache = FeatureCache.OpenOrBuild(dir["c.bin"], new ManifestAudioLoader(m, 100, new FakeDecoder(), UnreadableFilePolicy.Skip), new FakeExtractor(), options).Cache;
         Assert.Equal(0, cache.ClipCount);
         Assert.Equal(2, cache.Skipped.Count);
