@@ -1,0 +1,8 @@
+namespace AecOfa.Audio.Datasets;
+
+/// <summary>Reads an audio file into a mono clip at <paramref name="sampleRate"/> (decoding and resampling).</summary>
+public interface IAudioDecoder
+{
+    /// <summary>Throws AudioFormatException / IOException / InvalidDataException / FormatException / NotSupportedException for unreadable files.</summary>
+    AudioClip Decode(string path, int sampleRate);
+}
