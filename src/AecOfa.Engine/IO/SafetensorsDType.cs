@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.InteropServices;
 
 namespace AecOfa.Engine.IO;
 
@@ -16,6 +17,9 @@ internal static class SafetensorsDType
     {
         switch (dtype)
         {
+            case "F32" when BitConverter.IsLittleEndian:
+                src.CopyTo(MemoryMarshal.AsBytes(dst));
+                break;
             case "F32":
                 for (int i = 0; i < dst.Length; i++) dst[i] = BinaryPrimitives.ReadSingleLittleEndian(src.Slice(4 * i, 4));
                 break;

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -50,7 +51,9 @@ public static class SafetensorsFile
         foreach (var (_, t) in list)
         {
             var src = t.Span;
-            for (int i = 0; i < src.Length; i++) BinaryPrimitives.WriteSingleLittleEndian(data.AsSpan((int)offset + 4 * i, 4), src[i]);
+            var dst = data.AsSpan((int)offset, 4 * src.Length);
+            if (BitConverter.IsLittleEndian) MemoryMarshal.AsBytes(src).CopyTo(dst);
+            else for (int i = 0; i < src.Length; i++) BinaryPrimitives.WriteSingleLittleEndian(dst.Slice(4 * i, 4), src[i]);
             offset += 4L * src.Length;
         }
         var header = BuildHeader(list, metadata, Convert.ToHexStringLower(SHA256.HashData(data)));

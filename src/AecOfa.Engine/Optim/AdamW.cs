@@ -53,16 +53,6 @@ public sealed class AdamW : Optimizer
         float stepSize = (float)(lr / bias1);
         float bias2Sqrt = (float)Math.Sqrt(bias2);
         float decay = 1f - lr * wd;
-        float b1 = Beta1, b2 = Beta2, eps = Epsilon;
-        for (int i = 0; i < p.Length; i++)
-        {
-            float g = grad[i];
-            float mi = b1 * m[i] + (1f - b1) * g;
-            float vi = b2 * v[i] + (1f - b2) * g * g;
-            m[i] = mi;
-            v[i] = vi;
-            float denom = MathF.Sqrt(vi) / bias2Sqrt + eps;
-            p[i] = p[i] * decay - stepSize * mi / denom;
-        }
+        OptimizerKernels.AdamW(p, grad, m, v, Beta1, Beta2, Epsilon, decay, stepSize, bias2Sqrt);
     }
 }

@@ -42,29 +42,16 @@ public sealed class Sgd : Optimizer
     {
         if (Momentum == 0f)
         {
-            for (int i = 0; i < p.Length; i++) p[i] -= lr * (grad[i] + wd * p[i]);
+            OptimizerKernels.Sgd(p, grad, lr, wd);
             return;
         }
-        float mu = Momentum, keep = 1f - Dampening;
-        if (!buffers.TryGetValue(MomentumBuffer, out var buf))
+        // First update: the buffer is the (decayed) gradient itself, no dampening (PyTorch).
+        bool first = !buffers.TryGetValue(MomentumBuffer, out var buf);
+        if (first)
         {
-            // First update: the buffer is the (decayed) gradient itself, no dampening (PyTorch).
             buf = new float[p.Length];
             buffers[MomentumBuffer] = buf;
-            for (int i = 0; i < p.Length; i++)
-            {
-                float g = grad[i] + wd * p[i];
-                buf[i] = g;
-                p[i] -= lr * (Nesterov ? g + mu * g : g);
-            }
-            return;
         }
-        for (int i = 0; i < p.Length; i++)
-        {
-            float g = grad[i] + wd * p[i];
-            float b = mu * buf[i] + keep * g;
-            buf[i] = b;
-            p[i] -= lr * (Nesterov ? g + mu * b : b);
-        }
+        OptimizerKernels.SgdMomentum(p, grad, buf, first, lr, wd, Momentum, 1f - Dampening, Nesterov);
     }
 }
