@@ -170,4 +170,15 @@ public class CheckpointTests
         var e = Assert.Throws<SafetensorsFormatException>(() => Checkpoint.Load(path, net));
         Assert.Contains("corrupt", e.Message);
     }
+
+    [Fact]
+    public void Load_RefusesAnotherCheckpointFormatVersion()
+    {
+        using var dir = new TempFolder();
+        var path = dir.File("future.safetensors");
+        var net = new TinyNet(SeededRandom.Create(1));
+        SafetensorsFile.Write(path, net.StateDict(), new Dictionary<string, string> { [Checkpoint.FormatKey] = "aecofa-checkpoint-2" });
+        var e = Assert.Throws<CheckpointException>(() => Checkpoint.Load(path, net));
+        Assert.Contains("'aecofa-checkpoint-2'", e.Message);
+    }
 }

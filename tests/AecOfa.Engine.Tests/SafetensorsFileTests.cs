@@ -234,4 +234,16 @@ public class SafetensorsFileTests
         Assert.Throws<ArgumentException>(() => SafetensorsFile.Write(path, new[] { ("w", Tensor.Zeros(1)) },
             new Dictionary<string, string> { [SafetensorsFile.DataSha256Key] = "x" }));
     }
+
+    [Fact]
+    public void Write_KeepsJsonMetadataReadableInTheHeader()
+    {
+        using var d = new TempFolder();
+        var path = d.File("meta.safetensors");
+        SafetensorsFile.Write(path, new[] { ("w", Tensor.Zeros(1)) }, new Dictionary<string, string> { ["arch"] = "{\"ks\":[3,5],\"name\":\"µ<7>\"}" });
+        var bytes = File.ReadAllBytes(path);
+        string header = Encoding.UTF8.GetString(bytes, 8, (int)BinaryPrimitives.ReadUInt64LittleEndian(bytes));
+        Assert.Contains("\"arch\":\"{\\\"ks\\\":[3,5],\\\"name\\\":\\\"µ<7>\\\"}\"", header);
+        Assert.Equal("{\"ks\":[3,5],\"name\":\"µ<7>\"}", SafetensorsFile.Read(path).Metadata["arch"]);
+    }
 }

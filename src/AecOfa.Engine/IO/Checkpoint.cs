@@ -71,6 +71,8 @@ public static class Checkpoint
     {
         ArgumentNullException.ThrowIfNull(model);
         var content = SafetensorsFile.Read(path);
+        if (content.Metadata.TryGetValue(FormatKey, out var format) && format != FormatValue)
+            throw new CheckpointException(path, $"has format '{format}', this version reads '{FormatValue}'.");
 
         // 1. Model tensors: names and shapes, all problems at once.
         var fileModel = content.Tensors.Where(x => !x.Name.StartsWith(OptimizerTensorPrefix, StringComparison.Ordinal))

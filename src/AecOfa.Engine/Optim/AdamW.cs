@@ -4,7 +4,7 @@ namespace AecOfa.Engine.Optim;
 
 /// <summary>
 /// Adam with decoupled weight decay as PyTorch's torch.optim.AdamW (amsgrad off):
-/// p *= 1 - lr*wd; m = b1*m + (1-b1)*g; v = b2*v + (1-b2)*g^2;
+/// p *= 1 - lr*wd; m = b1*m + (1-b1)*g (as lerp); v = b2*v + (1-b2)*g^2;
 /// p -= lr / (1 - b1^t) * m / (sqrt(v) / sqrt(1 - b2^t) + eps), t = this parameter's update count.
 /// </summary>
 public sealed class AdamW : Optimizer

@@ -71,7 +71,8 @@ internal static class OptimizerKernels
     }
 
     /// <summary>
-    /// AdamW: m = b1*m + (1-b1)*g; v = b2*v + (1-b2)*g*g; p = p*decay - stepSize*m / (sqrt(v)/bias2Sqrt + eps).
+    /// AdamW in the operation order of PyTorch's single-tensor path: m = lerp(m, g, 1-b1) = m + (1-b1)*(g-m);
+    /// v = b2*v + (1-b2)*(g*g); p = p*decay - stepSize * (m / (sqrt(v)/bias2Sqrt + eps)).
     /// </summary>
     public static void AdamW(Span<float> p, ReadOnlySpan<float> grad, Span<float> m, Span<float> v, float b1, float b2, float eps, float decay, float stepSize, float bias2Sqrt)
     {
@@ -89,12 +90,13 @@ internal static class OptimizerKernels
             for (; i <= p.Length - Vector<float>.Count; i += Vector<float>.Count)
             {
                 var g = new Vector<float>(grad.Slice(i));
-                var mi = vb1 * new Vector<float>(m.Slice(i)) + v1b1 * g;
-                var vi = vb2 * new Vector<float>(v.Slice(i)) + v1b2 * g * g;
+                var vm = new Vector<float>(m.Slice(i));
+                var mi = vm + v1b1 * (g - vm);
+                var vi = vb2 * new Vector<float>(v.Slice(i)) + v1b2 * (g * g);
                 mi.CopyTo(m.Slice(i));
                 vi.CopyTo(v.Slice(i));
                 var denom = Vector.SquareRoot(vi) / vbias2 + veps;
-                (new Vector<float>(p.Slice(i)) * vdecay - vstep * mi / denom).CopyTo(p.Slice(i));
+                (new Vector<float>(p.Slice(i)) * vdecay - vstep * (mi / denom)).CopyTo(p.Slice(i));
             }
         }
         AdamWScalar(p, grad, m, v, b1, b2, eps, decay, stepSize, bias2Sqrt, i);
@@ -108,12 +110,12 @@ internal static class OptimizerKernels
         for (int i = start; i < p.Length; i++)
         {
             float g = grad[i];
-            float mi = b1 * m[i] + (1f - b1) * g;
-            float vi = b2 * v[i] + (1f - b2) * g * g;
+            float mi = m[i] + (1f - b1) * (g - m[i]);
+            float vi = b2 * v[i] + (1f - b2) * (g * g);
             m[i] = mi;
             v[i] = vi;
             float denom = MathF.Sqrt(vi) / bias2Sqrt + eps;
-            p[i] = p[i] * decay - stepSize * mi / denom;
+            p[i] = p[i] * decay - stepSize * (mi / denom);
         }
     }
 }
