@@ -92,8 +92,8 @@ public class EndToEndTrainingTests
         var data = Dataset(7);
         var net = BuildNet(1);
         float before = FullDatasetLoss(net, data);
-        const int steps = 150;
-        var losses = Train(net, MakeSgd(net), data, 0, steps, new CosineSchedule(0.4f, steps, warmupSteps: 10));
+        const int steps = 100;
+        var losses = Train(net, MakeSgd(net), data, 0, steps, new CosineSchedule(0.5f, steps, warmupSteps: 10));
         float after = FullDatasetLoss(net, data);
         Assert.True(after * 10 < before, $"full-dataset loss {before} -> {after} (train losses {losses[0]} ... {losses[^1]})");
         Assert.True(losses.TakeLast(3).Average() * 10 < losses.Take(3).Average(), $"train loss {losses[0]} -> {losses[^1]}");
