@@ -189,4 +189,26 @@ public class LossTests
         Assert.Contains("step 1234", e.Message);
         Assert.Throws<NonFiniteLossException>(() => LossGuard.EnsureFinite(Tensor.Scalar(float.PositiveInfinity), "task", 0));
     }
+
+    [Fact]
+    public void WeightedLossSum_CombinesTaskAndDistillationLosses_WithWeightedGradients()
+    {
+        var rng = SeededRandom.Create(21);
+        var x = Logits(rng, 3, 7);
+        var labels = Tensor.FromArray(Enumerable.Range(0, 21).Select(i => (float)(i % 2)).ToArray(), 3, 7);
+        var teacher = Tensor.Uniform(rng, 0f, 1f, 3, 7);
+        var task = TensorOps.BinaryCrossEntropyWithLogits(x, labels);
+        var kd = TensorOps.DistillationBce(x, teacher);
+        var total = TensorOps.WeightedLossSum((task, 0.1f), (kd, 0.9f));
+        Assert.Equal(0.1 * task.Item() + 0.9 * kd.Item(), total.Item(), 1e-6);
+        total.Backward();
+
+        var xd = LossReference.ToDouble(x.Data);
+        var g1 = LossReference.BceGrad(xd, LossReference.ToDouble(labels.Data));
+        var g2 = LossReference.BceGrad(xd, LossReference.ToDouble(teacher.Data));
+        var expected = g1.Select((g, i) => 0.1 * g + 0.9 * g2[i]).ToArray();
+        Assert.True(LossReference.RelativeError(LossReference.ToDouble(x.Grad!.Data), expected) < 1e-3);
+        Assert.Throws<ArgumentException>(() => TensorOps.WeightedLossSum((x, 1f)));
+        Assert.Throws<ArgumentException>(() => TensorOps.WeightedLossSum((task, float.NaN)));
+    }
 }

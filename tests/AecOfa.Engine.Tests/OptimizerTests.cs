@@ -246,4 +246,14 @@ public class OptimizerTests
         var opt = new Sgd(new[] { ("a", p) }, 0.1f);
         Assert.Throws<ArgumentOutOfRangeException>(() => opt.LearningRate = float.NaN);
     }
+
+    [Fact]
+    public void Step_RejectsAGradientOfTheWrongSize()
+    {
+        var p = P(new[] { 1f, 2f });
+        var opt = new Sgd(new[] { ("w", p) }, 0.1f);
+        p.Grad = Tensor.Zeros(3);
+        var e = Assert.Throws<InvalidOperationException>(() => opt.Step());
+        Assert.Contains("'w'", e.Message);
+    }
 }

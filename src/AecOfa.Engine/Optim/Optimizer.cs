@@ -74,6 +74,8 @@ public abstract class Optimizer
         foreach (var (name, p) in _parameters)
         {
             if (p.Grad is null) continue;
+            if (p.Grad.Numel != p.Numel)
+                throw new InvalidOperationException($"Parameter '{name}' of shape {ShapeUtil.Format(p.Shape)} has a gradient of shape {ShapeUtil.Format(p.Grad.Shape)}.");
             long step = _parameterSteps.GetValueOrDefault(name) + 1;
             _parameterSteps[name] = step;
             if (!_buffers.TryGetValue(name, out var buffers))
