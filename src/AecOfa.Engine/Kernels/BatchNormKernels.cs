@@ -4,7 +4,7 @@ namespace AecOfa.Engine.Kernels;
 
 /// <summary>
 /// Per-channel kernels of 2-D batch normalization over NCHW data viewed as (batch, channels, hw). Statistics are
-/// reduced in float64 in index order (deterministic, and accurate enough to combine exactly across batches).
+/// reduced in float64 in a fixed order (<see cref="DeterministicSum"/>: deterministic, and accurate enough to combine exactly across batches).
 /// Backward kernels ADD into their outputs.
 /// </summary>
 public static class BatchNormKernels
@@ -19,17 +19,9 @@ public static class BatchNormKernels
         for (int c = 0; c < channels; c++)
         {
             double s = 0;
-            for (int n = 0; n < batch; n++)
-            {
-                var p = x.Slice((n * channels + c) * hw, hw);
-                for (int i = 0; i < p.Length; i++) s += p[i];
-            }
+            for (int n = 0; n < batch; n++) s += DeterministicSum.Sum(x.Slice((n * channels + c) * hw, hw));
             double mu = s / count, q = 0;
-            for (int n = 0; n < batch; n++)
-            {
-                var p = x.Slice((n * channels + c) * hw, hw);
-                for (int i = 0; i < p.Length; i++) { double d = p[i] - mu; q += d * d; }
-            }
+            for (int n = 0; n < batch; n++) q += DeterministicSum.SumSquaredDeviations(x.Slice((n * channels + c) * hw, hw), mu);
             mean[c] = mu;
             m2[c] = q;
         }
@@ -63,9 +55,8 @@ public static class BatchNormKernels
             for (int n = 0; n < batch; n++)
             {
                 int off = (n * channels + c) * hw;
-                var xp = x.Slice(off, hw);
-                var gp = gy.Slice(off, hw);
-                for (int i = 0; i < hw; i++) { sg += gp[i]; sgx += gp[i] * (xp[i] - mu); }
+                sg += DeterministicSum.Sum(gy.Slice(off, hw));
+                sgx += DeterministicSum.DotCentered(gy.Slice(off, hw), x.Slice(off, hw), mu);
             }
             sumGy[c] = sg;
             sumGyCentered[c] = sgx;

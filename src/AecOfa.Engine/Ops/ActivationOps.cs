@@ -44,8 +44,7 @@ public static partial class TensorOps
         ArgumentNullException.ThrowIfNull(x);
         var y = Tensor.Zeros(x.Shape);
         var xs = x.Data;
-        var ys = y.Data;
-        for (int i = 0; i < ys.Length; i++) ys[i] = HardSigmoidValue(xs[i]);
+        HardSigmoidInto(xs, y.Span);
         return Autograd.Record(y, "HardSigmoid", new[] { x }, o =>
         {
             var gx = x.GradForAccumulate();
@@ -60,8 +59,8 @@ public static partial class TensorOps
         ArgumentNullException.ThrowIfNull(x);
         var y = Tensor.Zeros(x.Shape);
         var xs = x.Data;
-        var ys = y.Data;
-        for (int i = 0; i < ys.Length; i++) ys[i] = xs[i] * HardSigmoidValue(xs[i]);
+        HardSigmoidInto(xs, y.Span);
+        TensorPrimitives.Multiply(y.Span, xs, y.Span);
         return Autograd.Record(y, "HardSwish", new[] { x }, o =>
         {
             var gx = x.GradForAccumulate();
@@ -89,5 +88,12 @@ public static partial class TensorOps
         });
     }
 
-    private static float HardSigmoidValue(float v) => Math.Clamp(v + 3f, 0f, 6f) * (1f / 6f);
+    /// <summary>y = min(max(x + 3, 0), 6) / 6, vectorized pass by pass.</summary>
+    private static void HardSigmoidInto(ReadOnlySpan<float> x, Span<float> y)
+    {
+        TensorPrimitives.Add(x, 3f, y);
+        TensorPrimitives.Max(y, 0f, y);
+        TensorPrimitives.Min(y, 6f, y);
+        TensorPrimitives.Divide(y, 6f, y);
+    }
 }

@@ -159,7 +159,7 @@ public static partial class TensorOps
         for (int c = 0; c < channels; c++)
         {
             double s = 0;
-            for (int n = 0; n < batch; n++) s += SumDouble(gy.Slice((n * channels + c) * hw, hw));
+            for (int n = 0; n < batch; n++) s += DeterministicSum.Sum(gy.Slice((n * channels + c) * hw, hw));
             gb[c] += (float)s;
         }
     }

@@ -21,7 +21,7 @@ public static partial class TensorOps
 
     /// <summary>
     /// y[n, c, h, w] = x[n, c, h, w] * s[n, c]: x (N, C, H, W), s (N, C). Gradients flow into both
-    /// (ds[n, c] = sum over h, w of dy * x, summed in float64 in index order).
+    /// (ds[n, c] = sum over h, w of dy * x, summed in float64 in a fixed order).
     /// </summary>
     public static Tensor ChannelScale(Tensor x, Tensor s)
     {
@@ -53,16 +53,8 @@ public static partial class TensorOps
             {
                 var gs = s.GradForAccumulate();
                 for (int p = 0; p < planes; p++)
-                    gs[p] += (float)DotDouble(gy.AsSpan(p * hw, hw), xs.AsSpan(p * hw, hw));
+                    gs[p] += (float)Kernels.DeterministicSum.Dot(gy.AsSpan(p * hw, hw), xs.AsSpan(p * hw, hw));
             }
         });
-    }
-
-    /// <summary>Dot product accumulated in float64 in index order: deterministic regardless of SIMD width.</summary>
-    internal static double DotDouble(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
-    {
-        double s = 0;
-        for (int i = 0; i < a.Length; i++) s += (double)a[i] * b[i];
-        return s;
     }
 }
