@@ -1,0 +1,121 @@
+using System.Numerics;
+
+namespace AecOfa.Engine.Optim;
+
+/// <summary>
+/// The per-element update loops of the optimizers: a Vector&lt;float&gt; loop then a scalar tail, each beside
+/// its naive reference. Fast and reference perform the same float32 operations in the same order (no fused
+/// multiply-add), so they agree bit for bit and results do not depend on the SIMD width.
+/// </summary>
+internal static class OptimizerKernels
+{
+    /// <summary>Plain SGD with coupled weight decay: p -= lr * (g + wd*p).</summary>
+    public static void Sgd(Span<float> p, ReadOnlySpan<float> grad, float lr, float wd)
+    {
+        int i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            var vlr = new Vector<float>(lr);
+            var vwd = new Vector<float>(wd);
+            for (; i <= p.Length - Vector<float>.Count; i += Vector<float>.Count)
+            {
+                var vp = new Vector<float>(p.Slice(i));
+                var g = new Vector<float>(grad.Slice(i)) + vwd * vp;
+                (vp - vlr * g).CopyTo(p.Slice(i));
+            }
+        }
+        for (; i < p.Length; i++) p[i] -= lr * (grad[i] + wd * p[i]);
+    }
+
+    public static void SgdReference(Span<float> p, ReadOnlySpan<float> grad, float lr, float wd)
+    {
+        for (int i = 0; i < p.Length; i++) p[i] -= lr * (grad[i] + wd * p[i]);
+    }
+
+    /// <summary>
+    /// SGD with momentum: g = grad + wd*p; buf = first ? g : mu*buf + keep*g; p -= lr * (nesterov ? g + mu*buf : buf).
+    /// </summary>
+    public static void SgdMomentum(Span<float> p, ReadOnlySpan<float> grad, Span<float> buf, bool first, float lr, float wd, float mu, float keep, bool nesterov)
+    {
+        int i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            var vlr = new Vector<float>(lr);
+            var vwd = new Vector<float>(wd);
+            var vmu = new Vector<float>(mu);
+            var vkeep = new Vector<float>(keep);
+            for (; i <= p.Length - Vector<float>.Count; i += Vector<float>.Count)
+            {
+                var vp = new Vector<float>(p.Slice(i));
+                var g = new Vector<float>(grad.Slice(i)) + vwd * vp;
+                var b = first ? g : vmu * new Vector<float>(buf.Slice(i)) + vkeep * g;
+                b.CopyTo(buf.Slice(i));
+                (vp - vlr * (nesterov ? g + vmu * b : b)).CopyTo(p.Slice(i));
+            }
+        }
+        SgdMomentumScalar(p, grad, buf, first, lr, wd, mu, keep, nesterov, i);
+    }
+
+    public static void SgdMomentumReference(Span<float> p, ReadOnlySpan<float> grad, Span<float> buf, bool first, float lr, float wd, float mu, float keep, bool nesterov)
+        => SgdMomentumScalar(p, grad, buf, first, lr, wd, mu, keep, nesterov, 0);
+
+    private static void SgdMomentumScalar(Span<float> p, ReadOnlySpan<float> grad, Span<float> buf, bool first, float lr, float wd, float mu, float keep, bool nesterov, int start)
+    {
+        for (int i = start; i < p.Length; i++)
+        {
+            float g = grad[i] + wd * p[i];
+            float b = first ? g : mu * buf[i] + keep * g;
+            buf[i] = b;
+            p[i] -= lr * (nesterov ? g + mu * b : b);
+        }
+    }
+
+    /// <summary>
+    /// AdamW in the operation order of PyTorch's single-tensor path: m = lerp(m, g, 1-b1) = m + (1-b1)*(g-m);
+    /// v = b2*v + (1-b2)*(g*g); p = p*decay - stepSize * (m / (sqrt(v)/bias2Sqrt + eps)).
+    /// </summary>
+    public static void AdamW(Span<float> p, ReadOnlySpan<float> grad, Span<float> m, Span<float> v, float b1, float b2, float eps, float decay, float stepSize, float bias2Sqrt)
+    {
+        int i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            var vb1 = new Vector<float>(b1);
+            var vb2 = new Vector<float>(b2);
+            var v1b1 = new Vector<float>(1f - b1);
+            var v1b2 = new Vector<float>(1f - b2);
+            var veps = new Vector<float>(eps);
+            var vdecay = new Vector<float>(decay);
+            var vstep = new Vector<float>(stepSize);
+            var vbias2 = new Vector<float>(bias2Sqrt);
+            for (; i <= p.Length - Vector<float>.Count; i += Vector<float>.Count)
+            {
+                var g = new Vector<float>(grad.Slice(i));
+                var vm = new Vector<float>(m.Slice(i));
+                var mi = vm + v1b1 * (g - vm);
+                var vi = vb2 * new Vector<float>(v.Slice(i)) + v1b2 * (g * g);
+                mi.CopyTo(m.Slice(i));
+                vi.CopyTo(v.Slice(i));
+                var denom = Vector.SquareRoot(vi) / vbias2 + veps;
+                (new Vector<float>(p.Slice(i)) * vdecay - vstep * (mi / denom)).CopyTo(p.Slice(i));
+            }
+        }
+        AdamWScalar(p, grad, m, v, b1, b2, eps, decay, stepSize, bias2Sqrt, i);
+    }
+
+    public static void AdamWReference(Span<float> p, ReadOnlySpan<float> grad, Span<float> m, Span<float> v, float b1, float b2, float eps, float decay, float stepSize, float bias2Sqrt)
+        => AdamWScalar(p, grad, m, v, b1, b2, eps, decay, stepSize, bias2Sqrt, 0);
+
+    private static void AdamWScalar(Span<float> p, ReadOnlySpan<float> grad, Span<float> m, Span<float> v, float b1, float b2, float eps, float decay, float stepSize, float bias2Sqrt, int start)
+    {
+        for (int i = start; i < p.Length; i++)
+        {
+            float g = grad[i];
+            float mi = m[i] + (1f - b1) * (g - m[i]);
+            float vi = b2 * v[i] + (1f - b2) * (g * g);
+            m[i] = mi;
+            v[i] = vi;
+            float denom = MathF.Sqrt(vi) / bias2Sqrt + eps;
+            p[i] = p[i] * decay - stepSize * (mi / denom);
+        }
+    }
+}
