@@ -1,2 +1,3 @@
-Console.Error.WriteLine("aecofa: no commands yet.");
-return 1;
+using AecOfa.Cli;
+
+return CliApp.Run(args);

@@ -1,0 +1,12 @@
+using System.CommandLine;
+
+namespace AecOfa.Cli.Commands;
+
+/// <summary>Every subcommand of `aecofa`, in the order `--help` lists them.</summary>
+public static class CommandCatalog
+{
+    public static IEnumerable<Command> All()
+    {
+        yield break;
+    }
+}
