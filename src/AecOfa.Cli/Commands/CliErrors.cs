@@ -17,7 +17,7 @@ public static class CliErrors
         }
         catch (Exception e) when (IsUserFacing(e))
         {
-            error.WriteLine($"aecofa: error: {e.Message}");
+            error.WriteLine($"aecofa: error: {MessageOf(e)}");
             return UsageOrInputError;
         }
         catch (OperationCanceledException)
@@ -33,6 +33,9 @@ public static class CliErrors
             return InternalError;
         }
     }
+
+    private static string MessageOf(Exception e) =>
+        e is ArgumentException { ParamName: { } name } a ? a.Message.Replace($" (Parameter '{name}')", "", StringComparison.Ordinal) : e.Message;
 
     /// <summary>Exceptions whose message already says what was wrong with the user's input or files.</summary>
     private static bool IsUserFacing(Exception e) =>
