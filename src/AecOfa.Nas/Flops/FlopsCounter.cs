@@ -25,6 +25,12 @@ public sealed class FlopsCounter
     private readonly int[] _widths, _strides;
     private readonly bool[] _se;
 
+    // Middle and SE widths precomputed per (stage, input width = previous or own stage width, expand ratio), because
+    // make_divisible's floating-point work dominated the per-call cost. Anything off the table (an expand ratio
+    // outside the space, an unexpected input width after a depth-0 stage) falls back to the formula.
+    private readonly int _expandTableSize;
+    private readonly int[] _midTable, _seTable, _firstInput;
+
     public FlopsCounter(ArchSpace space)
     {
         space.Validate();
@@ -43,6 +49,22 @@ public sealed class FlopsCounter
             _strides[s] = space.Stages[s].Stride;
             _se[s] = space.Stages[s].UseSe;
         }
+        _expandTableSize = space.ExpandChoices.Max() + 1;
+        _midTable = new int[space.StageCount * 2 * _expandTableSize];
+        _seTable = new int[_midTable.Length];
+        _firstInput = new int[space.StageCount];
+        for (int s = 0; s < space.StageCount; s++)
+            for (int first = 0; first < 2; first++)
+            {
+                int cin = first == 1 ? (s == 0 ? _stem : _widths[s - 1]) : _widths[s];
+                if (first == 1) _firstInput[s] = cin;
+                for (int e = 1; e < _expandTableSize; e++)
+                {
+                    int i = (s * 2 + first) * _expandTableSize + e;
+                    _midTable[i] = Channels.ExpandedWidth(cin, e);
+                    _seTable[i] = Channels.SqueezeWidth(_midTable[i]);
+                }
+            }
     }
 
     public ArchSpace Space => _space;
@@ -78,7 +100,12 @@ public sealed class FlopsCounter
             {
                 int k = kernels[s * _maxDepth + b];
                 int stride = b == 0 ? _strides[s] : 1;
-                long mid = Channels.ExpandedWidth(cin, expands[s * _maxDepth + b]);
+                int e = expands[s * _maxDepth + b];
+                // Row 0: cin = the stage width (later blocks); row 1: cin = the previous width (first block).
+                bool rest = cin == _widths[s];
+                int t = (s * 2 + (rest ? 0 : 1)) * _expandTableSize + e;
+                bool tabled = e > 0 && e < _expandTableSize && (rest || cin == _firstInput[s]);
+                long mid = tabled ? _midTable[t] : Channels.ExpandedWidth(cin, e);
                 macs += cin * mid * h * w;            // expand pw at the input resolution
                 prm += cin * mid + 2 * mid;
                 int h2 = Channels.ConvOutput(h, stride, k), w2 = Channels.ConvOutput(w, stride, k);
@@ -87,7 +114,7 @@ public sealed class FlopsCounter
                 prm += mid * k * k + 2 * mid;
                 if (_se[s])
                 {
-                    long se = Channels.SqueezeWidth((int)mid);
+                    long se = tabled ? _seTable[t] : Channels.SqueezeWidth((int)mid);
                     macs += 2 * mid * se;
                     prm += 2 * mid * se + se + mid;
                 }

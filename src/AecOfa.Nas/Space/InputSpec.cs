@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Text.Json.Serialization;
 
 namespace AecOfa.Nas.Space;
 
@@ -26,13 +27,13 @@ public sealed record InputSpec
     public ImmutableArray<int> HopFactorChoices { get; init; } = [];
 
     /// <summary>The mel-bin gene's allowed values (never empty).</summary>
-    public ImmutableArray<int> MelBinSet => MelBinChoices.IsDefaultOrEmpty ? [MelBins] : MelBinChoices;
+    [JsonIgnore] public ImmutableArray<int> MelBinSet => MelBinChoices.IsDefaultOrEmpty ? [MelBins] : MelBinChoices;
 
     /// <summary>The hop-factor gene's allowed values (never empty).</summary>
-    public ImmutableArray<int> HopFactorSet => HopFactorChoices.IsDefaultOrEmpty ? [1] : HopFactorChoices;
+    [JsonIgnore] public ImmutableArray<int> HopFactorSet => HopFactorChoices.IsDefaultOrEmpty ? [1] : HopFactorChoices;
 
     /// <summary>Whether the resolution is an elastic dimension of the space.</summary>
-    public bool IsElastic => MelBinSet.Length > 1 || HopFactorSet.Length > 1;
+    [JsonIgnore] public bool IsElastic => MelBinSet.Length > 1 || HopFactorSet.Length > 1;
 
     /// <summary>Frames of the input at hop factor <paramref name="hopFactor"/>: ceil(Frames / hopFactor).</summary>
     public int FramesAt(int hopFactor)

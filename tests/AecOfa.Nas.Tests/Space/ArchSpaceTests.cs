@@ -76,6 +76,10 @@ public class ArchSpaceTests
         Assert.Contains("\"kernelChoices\"", text);
         Assert.Contains("\"hswish\"", text);
         Assert.DoesNotContain("stageCount", text);
+        string elasticText = custom.ToJson();
+        Assert.Contains("\"melBinChoices\"", elasticText);
+        Assert.DoesNotContain("melBinSet", elasticText); // derived values are not written
+        Assert.DoesNotContain("isElastic", elasticText);
     }
 
     [Fact]
