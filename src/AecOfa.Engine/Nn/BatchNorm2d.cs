@@ -1,0 +1,75 @@
+using AecOfa.Engine.Ops;
+
+namespace AecOfa.Engine.Nn;
+
+/// <summary>
+/// Batch norm over NCHW channels with PyTorch semantics: gamma ("weight", 1) and beta ("bias", 0) without weight
+/// decay, buffers "running_mean" (0) and "running_var" (1), momentum 0.1, eps 1e-5.
+/// Three modes: training (batch statistics; running stats updated with momentum and the unbiased variance),
+/// eval (running statistics), and recalibration (batch statistics, fed to an explicit
+/// <see cref="BatchNormStatsAccumulator"/>; running stats untouched until <see cref="LoadRunningStatistics"/>).
+/// </summary>
+public sealed class BatchNorm2d : Module, ILayer
+{
+    public BatchNorm2d(int channels, float eps = 1e-5f, float momentum = 0.1f)
+    {
+        if (channels < 1) throw new ArgumentException($"BatchNorm2d: channels must be >= 1, got {channels}.", nameof(channels));
+        if (!(eps >= 0f)) throw new ArgumentException($"BatchNorm2d: eps must be >= 0, got {eps}.", nameof(eps));
+        if (!(momentum >= 0f && momentum <= 1f)) throw new ArgumentException($"BatchNorm2d: momentum must be in [0, 1], got {momentum}.", nameof(momentum));
+        Channels = channels;
+        Eps = eps;
+        Momentum = momentum;
+        Weight = RegisterParameter("weight", new Parameter(Enumerable.Repeat(1f, channels).ToArray(), new[] { channels }, noWeightDecay: true));
+        Bias = RegisterParameter("bias", Parameter.Zeros(new[] { channels }, noWeightDecay: true));
+        RunningMean = RegisterBuffer("running_mean", Tensor.Zeros(channels));
+        RunningVar = RegisterBuffer("running_var", Tensor.Full(1f, channels));
+    }
+
+    public int Channels { get; }
+    public float Eps { get; }
+    public float Momentum { get; }
+    public Parameter Weight { get; }
+    public Parameter Bias { get; }
+    public Tensor RunningMean { get; }
+    public Tensor RunningVar { get; }
+
+    /// <summary>The accumulator this layer feeds in recalibration mode, or null.</summary>
+    public BatchNormStatsAccumulator? Recalibration { get; private set; }
+
+    /// <summary>Enters recalibration mode: each forward normalizes with its batch's statistics and adds them to <paramref name="accumulator"/>.</summary>
+    public void AttachRecalibration(BatchNormStatsAccumulator accumulator)
+    {
+        ArgumentNullException.ThrowIfNull(accumulator);
+        if (accumulator.Channels != Channels)
+            throw new ArgumentException($"BatchNorm2d.AttachRecalibration: accumulator has {accumulator.Channels} channels, the layer {Channels}.", nameof(accumulator));
+        Recalibration = accumulator;
+    }
+
+    public void DetachRecalibration() => Recalibration = null;
+
+    /// <summary>Mode by state: recalibration if an accumulator is attached, else training or eval.</summary>
+    public Tensor Forward(Tensor x)
+    {
+        if (Recalibration is { } acc) return ForwardRecalibrate(x, acc);
+        if (!IsTraining) return TensorOps.BatchNorm2dEval(x, Weight, Bias, RunningMean, RunningVar, Eps);
+        var y = TensorOps.BatchNorm2dTrain(x, Weight, Bias, Eps, out var stats);
+        stats.UpdateRunning(RunningMean.Span, RunningVar.Span, Momentum);
+        return y;
+    }
+
+    /// <summary>Recalibration forward with an explicit accumulator: batch statistics normalize and are accumulated.</summary>
+    public Tensor ForwardRecalibrate(Tensor x, BatchNormStatsAccumulator accumulator)
+    {
+        ArgumentNullException.ThrowIfNull(accumulator);
+        var y = TensorOps.BatchNorm2dTrain(x, Weight, Bias, Eps, out var stats);
+        accumulator.Add(stats);
+        return y;
+    }
+
+    /// <summary>Copies the accumulated exact mean and population variance into the running buffers.</summary>
+    public void LoadRunningStatistics(BatchNormStatsAccumulator accumulator)
+    {
+        ArgumentNullException.ThrowIfNull(accumulator);
+        accumulator.CopyTo(RunningMean.Span, RunningVar.Span);
+    }
+}

@@ -1,0 +1,93 @@
+using System.Numerics.Tensors;
+
+namespace AecOfa.Engine.Ops;
+
+/// <summary>
+/// Point-wise activations. Derivatives at the kinks follow PyTorch: ReLU passes nothing at 0, ReLU6 and
+/// HardSigmoid pass only strictly inside their linear range, HardSwish uses x/3 + 1/2 on [-3, 3].
+/// </summary>
+public static partial class TensorOps
+{
+    public static Tensor ReLU(Tensor x)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        var y = Tensor.Zeros(x.Shape);
+        TensorPrimitives.Max(x.Span, 0f, y.Span);
+        return Autograd.Record(y, "ReLU", new[] { x }, o =>
+        {
+            var gx = x.GradForAccumulate();
+            var gy = o.Grad!.Span;
+            var xs = x.Span;
+            for (int i = 0; i < gx.Length; i++) if (xs[i] > 0f) gx[i] += gy[i];
+        });
+    }
+
+    /// <summary>min(max(x, 0), 6).</summary>
+    public static Tensor ReLU6(Tensor x)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        var y = Tensor.Zeros(x.Shape);
+        TensorPrimitives.Max(x.Span, 0f, y.Span);
+        TensorPrimitives.Min(y.Span, 6f, y.Span);
+        return Autograd.Record(y, "ReLU6", new[] { x }, o =>
+        {
+            var gx = x.GradForAccumulate();
+            var gy = o.Grad!.Span;
+            var xs = x.Span;
+            for (int i = 0; i < gx.Length; i++) if (xs[i] > 0f && xs[i] < 6f) gx[i] += gy[i];
+        });
+    }
+
+    /// <summary>relu6(x + 3) / 6.</summary>
+    public static Tensor HardSigmoid(Tensor x)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        var y = Tensor.Zeros(x.Shape);
+        var xs = x.Data;
+        var ys = y.Data;
+        for (int i = 0; i < ys.Length; i++) ys[i] = HardSigmoidValue(xs[i]);
+        return Autograd.Record(y, "HardSigmoid", new[] { x }, o =>
+        {
+            var gx = x.GradForAccumulate();
+            var gy = o.Grad!.Span;
+            for (int i = 0; i < gx.Length; i++) if (xs[i] > -3f && xs[i] < 3f) gx[i] += gy[i] * (1f / 6f);
+        });
+    }
+
+    /// <summary>x * relu6(x + 3) / 6 (h-swish of MobileNetV3).</summary>
+    public static Tensor HardSwish(Tensor x)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        var y = Tensor.Zeros(x.Shape);
+        var xs = x.Data;
+        var ys = y.Data;
+        for (int i = 0; i < ys.Length; i++) ys[i] = xs[i] * HardSigmoidValue(xs[i]);
+        return Autograd.Record(y, "HardSwish", new[] { x }, o =>
+        {
+            var gx = x.GradForAccumulate();
+            var gy = o.Grad!.Span;
+            for (int i = 0; i < gx.Length; i++)
+            {
+                float v = xs[i];
+                if (v < -3f) continue;
+                gx[i] += v <= 3f ? gy[i] * (v * (1f / 3f) + 0.5f) : gy[i];
+            }
+        });
+    }
+
+    public static Tensor Sigmoid(Tensor x)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        var y = Tensor.Zeros(x.Shape);
+        TensorPrimitives.Sigmoid(x.Span, y.Span);
+        return Autograd.Record(y, "Sigmoid", new[] { x }, o =>
+        {
+            var gx = x.GradForAccumulate();
+            var gy = o.Grad!.Span;
+            var ys = y.Span;
+            for (int i = 0; i < gx.Length; i++) gx[i] += gy[i] * ys[i] * (1f - ys[i]);
+        });
+    }
+
+    private static float HardSigmoidValue(float v) => Math.Clamp(v + 3f, 0f, 6f) * (1f / 6f);
+}

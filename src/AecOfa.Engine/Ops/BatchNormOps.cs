@@ -1,0 +1,133 @@
+using AecOfa.Engine.Kernels;
+
+namespace AecOfa.Engine.Ops;
+
+/// <summary>
+/// 2-D batch normalization over NCHW with explicit gamma, beta (and running statistics in eval mode), so that
+/// elastic layers can pass prefix slices of them. The module (Nn.BatchNorm2d) owns the state.
+/// </summary>
+public static partial class TensorOps
+{
+    /// <summary>
+    /// Training mode (also used for BN recalibration): normalizes with this batch's mean and biased variance,
+    /// y = (x - mean) / sqrt(var + eps) * gamma + beta, and returns the batch statistics in
+    /// <paramref name="stats"/> (feed them to <see cref="BatchNormBatchStats.UpdateRunning"/> or a
+    /// <see cref="BatchNormStatsAccumulator"/>). Gradients flow through the batch statistics, as in PyTorch.
+    /// </summary>
+    public static Tensor BatchNorm2dTrain(Tensor x, Tensor gamma, Tensor beta, float eps, out BatchNormBatchStats stats)
+    {
+        var (batch, channels, hw) = CheckBatchNorm("BatchNorm2dTrain", x, gamma, beta, eps);
+        if ((long)batch * hw < 2)
+            throw new ArgumentException($"BatchNorm2dTrain: expected more than 1 value per channel in training mode, got x {ShapeUtil.Format(x.Shape)}.", nameof(x));
+        var mean = new double[channels];
+        var m2 = new double[channels];
+        BatchNormKernels.ChannelMeanAndM2(x.Span, batch, channels, hw, mean, m2);
+        stats = new BatchNormBatchStats((long)batch * hw, mean, m2);
+
+        var center = new float[channels];
+        var invStd = new float[channels];
+        var scale = new float[channels];
+        for (int c = 0; c < channels; c++)
+        {
+            center[c] = (float)mean[c];
+            invStd[c] = (float)(1.0 / Math.Sqrt(m2[c] / stats.Count + eps));
+            scale[c] = gamma.Data[c] * invStd[c];
+        }
+        var y = Tensor.Zeros(x.Shape);
+        BatchNormKernels.Normalize(x.Span, batch, channels, hw, center, scale, beta.Span, y.Span);
+        long count = stats.Count;
+        return Autograd.Record(y, "BatchNorm2dTrain", new[] { x, gamma, beta }, o =>
+        {
+            var gy = o.Grad!.Span;
+            var sumG = new double[channels];
+            var sumGc = new double[channels];
+            BatchNormKernels.GradientSums(x.Span, gy, batch, channels, hw, center, sumG, sumGc);
+            if (gamma.RequiresGrad)
+            {
+                var gg = gamma.GradForAccumulate();
+                for (int c = 0; c < channels; c++) gg[c] += (float)(sumGc[c] * invStd[c]);
+            }
+            if (beta.RequiresGrad)
+            {
+                var gb = beta.GradForAccumulate();
+                for (int c = 0; c < channels; c++) gb[c] += (float)sumG[c];
+            }
+            if (x.RequiresGrad)
+            {
+                // dx = gamma*invstd * (dy - mean(dy) - xhat * mean(dy * xhat)), expanded per channel.
+                var k = new float[channels];
+                var b = new float[channels];
+                for (int c = 0; c < channels; c++)
+                {
+                    double a = scale[c], s = invStd[c];
+                    k[c] = (float)(-a * s * s * sumGc[c] / count);
+                    b[c] = (float)(-a * sumG[c] / count);
+                }
+                BatchNormKernels.InputGradientAdd(x.Span, gy, batch, channels, hw, center, scale, k, b, x.GradForAccumulate());
+            }
+        });
+    }
+
+    /// <summary>
+    /// Eval mode: normalizes with the given running statistics, y = (x - runningMean) / sqrt(runningVar + eps) *
+    /// gamma + beta. Gradients flow into x, gamma and beta with the statistics held fixed.
+    /// </summary>
+    public static Tensor BatchNorm2dEval(Tensor x, Tensor gamma, Tensor beta, Tensor runningMean, Tensor runningVar, float eps)
+    {
+        var (batch, channels, hw) = CheckBatchNorm("BatchNorm2dEval", x, gamma, beta, eps);
+        ArgumentNullException.ThrowIfNull(runningMean);
+        ArgumentNullException.ThrowIfNull(runningVar);
+        if (runningMean.Numel != channels || runningVar.Numel != channels)
+            throw new ArgumentException($"BatchNorm2dEval: running mean {ShapeUtil.Format(runningMean.Shape)} and var {ShapeUtil.Format(runningVar.Shape)} must have {channels} elements for x {ShapeUtil.Format(x.Shape)}.");
+        var center = (float[])runningMean.Data.Clone();
+        var invStd = new float[channels];
+        var scale = new float[channels];
+        for (int c = 0; c < channels; c++)
+        {
+            if (!(runningVar.Data[c] + eps > 0))
+                throw new ArgumentException($"BatchNorm2dEval: running variance of channel {c} is {runningVar.Data[c]}; var + eps must be > 0.", nameof(runningVar));
+            invStd[c] = (float)(1.0 / Math.Sqrt((double)runningVar.Data[c] + eps));
+            scale[c] = gamma.Data[c] * invStd[c];
+        }
+        var y = Tensor.Zeros(x.Shape);
+        BatchNormKernels.Normalize(x.Span, batch, channels, hw, center, scale, beta.Span, y.Span);
+        return Autograd.Record(y, "BatchNorm2dEval", new[] { x, gamma, beta }, o =>
+        {
+            var gy = o.Grad!.Span;
+            if (gamma.RequiresGrad || beta.RequiresGrad)
+            {
+                var sumG = new double[channels];
+                var sumGc = new double[channels];
+                BatchNormKernels.GradientSums(x.Span, gy, batch, channels, hw, center, sumG, sumGc);
+                if (gamma.RequiresGrad)
+                {
+                    var gg = gamma.GradForAccumulate();
+                    for (int c = 0; c < channels; c++) gg[c] += (float)(sumGc[c] * invStd[c]);
+                }
+                if (beta.RequiresGrad)
+                {
+                    var gb = beta.GradForAccumulate();
+                    for (int c = 0; c < channels; c++) gb[c] += (float)sumG[c];
+                }
+            }
+            if (x.RequiresGrad)
+            {
+                var zeros = new float[channels];
+                BatchNormKernels.InputGradientAdd(x.Span, gy, batch, channels, hw, center, scale, zeros, zeros, x.GradForAccumulate());
+            }
+        });
+    }
+
+    private static (int Batch, int Channels, int Hw) CheckBatchNorm(string op, Tensor x, Tensor gamma, Tensor beta, float eps)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        ArgumentNullException.ThrowIfNull(gamma);
+        ArgumentNullException.ThrowIfNull(beta);
+        ShapeUtil.RequireRank(op, "x", x, 4);
+        int channels = x.Shape[1];
+        if (gamma.Numel != channels || beta.Numel != channels)
+            throw new ArgumentException($"{op}: gamma {ShapeUtil.Format(gamma.Shape)} and beta {ShapeUtil.Format(beta.Shape)} must have {channels} elements for x {ShapeUtil.Format(x.Shape)}.");
+        if (!(eps >= 0f)) throw new ArgumentException($"{op}: eps must be >= 0, got {eps}.", nameof(eps));
+        return (x.Shape[0], channels, x.Shape[2] * x.Shape[3]);
+    }
+}

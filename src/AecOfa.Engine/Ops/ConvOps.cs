@@ -1,0 +1,166 @@
+using System.Buffers;
+using AecOfa.Engine.Kernels;
+
+namespace AecOfa.Engine.Ops;
+
+/// <summary>
+/// 2-D convolution over NCHW. Three paths, chosen by geometry: depthwise (groups == Cin == Cout) through
+/// <see cref="DepthwiseConv"/>; pointwise (1x1, stride 1, no padding, groups 1) as one GEMM per clip,
+/// Y_n (Cout, HW) = W (Cout, Cin) x X_n (Cin, HW); everything else as im2col + one GEMM per clip and group.
+/// Everything runs sequentially in a fixed order, so results are deterministic.
+/// </summary>
+public static partial class TensorOps
+{
+    /// <summary>Square stride and padding on both axes.</summary>
+    public static Tensor Conv2d(Tensor x, Tensor w, Tensor? bias = null, int stride = 1, int padding = 0, int groups = 1)
+        => Conv2d(x, w, bias, stride, stride, padding, padding, groups);
+
+    /// <summary>x (N, Cin, H, W), w (Cout, Cin/groups, KH, KW), bias (Cout) or null -> (N, Cout, OutH, OutW).</summary>
+    public static Tensor Conv2d(Tensor x, Tensor w, Tensor? bias, int strideH, int strideW, int padH, int padW, int groups)
+    {
+        var g = ConvGeometryOf(x, w, bias, strideH, strideW, padH, padW, groups);
+        var y = Tensor.Zeros(g.Batch, g.OutChannels, g.OutH, g.OutW);
+        ConvForward(g, x.Span, w.Span, y.Span);
+        if (bias is not null) AddChannelBias(y.Span, bias.Span, g.Batch, g.OutChannels, g.OutH * g.OutW);
+        var inputs = bias is null ? new[] { x, w } : new[] { x, w, bias };
+        return Autograd.Record(y, "Conv2d", inputs, o =>
+        {
+            var gy = o.Grad!.Span;
+            if (x.RequiresGrad) ConvBackwardInput(g, gy, w.Span, x.GradForAccumulate());
+            if (w.RequiresGrad) ConvBackwardWeight(g, x.Span, gy, w.GradForAccumulate());
+            if (bias is { RequiresGrad: true }) BiasGradient(gy, bias.GradForAccumulate(), g.Batch, g.OutChannels, g.OutH * g.OutW);
+        });
+    }
+
+    private static ConvGeometry ConvGeometryOf(Tensor x, Tensor w, Tensor? bias, int strideH, int strideW, int padH, int padW, int groups)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        ArgumentNullException.ThrowIfNull(w);
+        ShapeUtil.RequireRank("Conv2d", "x", x, 4);
+        ShapeUtil.RequireRank("Conv2d", "w", w, 4);
+        if (groups < 1 || x.Shape[1] % groups != 0 || w.Shape[0] % groups != 0)
+            throw new ArgumentException($"Conv2d: groups={groups} must divide the input channels of x {ShapeUtil.Format(x.Shape)} and the output channels of w {ShapeUtil.Format(w.Shape)}.", nameof(groups));
+        if (w.Shape[1] * groups != x.Shape[1])
+            throw new ArgumentException($"Conv2d: w {ShapeUtil.Format(w.Shape)} must be (Cout, Cin/groups = {x.Shape[1] / groups}, KH, KW) for x {ShapeUtil.Format(x.Shape)} and groups={groups}.", nameof(w));
+        if (bias is not null && (bias.Rank != 1 || bias.Shape[0] != w.Shape[0]))
+            throw new ArgumentException($"Conv2d: bias must have shape ({w.Shape[0]}), got {ShapeUtil.Format(bias.Shape)}.", nameof(bias));
+        if (strideH < 1 || strideW < 1 || padH < 0 || padW < 0)
+            throw new ArgumentException($"Conv2d: stride ({strideH}, {strideW}) must be >= 1 and padding ({padH}, {padW}) >= 0.");
+        var g = new ConvGeometry(x.Shape[0], x.Shape[1], w.Shape[0], x.Shape[2], x.Shape[3], w.Shape[2], w.Shape[3], strideH, strideW, padH, padW, groups);
+        if (g.InH + 2 * padH < g.KernelH || g.InW + 2 * padW < g.KernelW)
+            throw new ArgumentException($"Conv2d: kernel {g.KernelH}x{g.KernelW} with padding ({padH}, {padW}) does not fit x {ShapeUtil.Format(x.Shape)}.", nameof(w));
+        g.Validate();
+        return g;
+    }
+
+    private static bool IsPointwise(in ConvGeometry g)
+        => g.KernelH == 1 && g.KernelW == 1 && g.StrideH == 1 && g.StrideW == 1 && g.PadH == 0 && g.PadW == 0 && g.Groups == 1;
+
+    /// <summary>Overwrites y.</summary>
+    internal static void ConvForward(in ConvGeometry g, ReadOnlySpan<float> x, ReadOnlySpan<float> w, Span<float> y)
+    {
+        if (g.IsDepthwise) { DepthwiseConv.Forward(g, x, w, y); return; }
+        int inPlane = g.InChannels * g.InH * g.InW, outHw = g.OutH * g.OutW, outPlane = g.OutChannels * outHw;
+        if (IsPointwise(g))
+        {
+            for (int n = 0; n < g.Batch; n++)
+                Gemm.Sgemm(false, false, g.OutChannels, outHw, g.InChannels, w, g.InChannels,
+                    x.Slice(n * inPlane, inPlane), outHw, y.Slice(n * outPlane, outPlane), outHw, accumulate: false);
+            return;
+        }
+        int cinG = g.InChannelsPerGroup, coutG = g.OutChannelsPerGroup, kG = cinG * g.KernelH * g.KernelW;
+        var colBuf = ArrayPool<float>.Shared.Rent(kG * outHw);
+        try
+        {
+            var col = colBuf.AsSpan(0, kG * outHw);
+            for (int n = 0; n < g.Batch; n++)
+                for (int gr = 0; gr < g.Groups; gr++)
+                {
+                    Im2Col.Unfold(g, x.Slice(n * inPlane, inPlane), gr * cinG, cinG, col);
+                    Gemm.Sgemm(false, false, coutG, outHw, kG, w.Slice(gr * coutG * kG, coutG * kG), kG, col, outHw,
+                        y.Slice(n * outPlane + gr * coutG * outHw, coutG * outHw), outHw, accumulate: false);
+                }
+        }
+        finally { ArrayPool<float>.Shared.Return(colBuf); }
+    }
+
+    /// <summary>Adds the input gradient into gx.</summary>
+    internal static void ConvBackwardInput(in ConvGeometry g, ReadOnlySpan<float> gy, ReadOnlySpan<float> w, Span<float> gx)
+    {
+        if (g.IsDepthwise) { DepthwiseConv.BackwardInput(g, gy, w, gx); return; }
+        int inPlane = g.InChannels * g.InH * g.InW, outHw = g.OutH * g.OutW, outPlane = g.OutChannels * outHw;
+        if (IsPointwise(g))
+        {
+            // dX_n (Cin, HW) += W^T (Cin, Cout) x dY_n (Cout, HW)
+            for (int n = 0; n < g.Batch; n++)
+                Gemm.Sgemm(true, false, g.InChannels, outHw, g.OutChannels, w, g.InChannels,
+                    gy.Slice(n * outPlane, outPlane), outHw, gx.Slice(n * inPlane, inPlane), outHw, accumulate: true);
+            return;
+        }
+        int cinG = g.InChannelsPerGroup, coutG = g.OutChannelsPerGroup, kG = cinG * g.KernelH * g.KernelW;
+        var colBuf = ArrayPool<float>.Shared.Rent(kG * outHw);
+        try
+        {
+            var col = colBuf.AsSpan(0, kG * outHw);
+            for (int n = 0; n < g.Batch; n++)
+                for (int gr = 0; gr < g.Groups; gr++)
+                {
+                    // dCol (kG, OHW) = W_g^T (kG, coutG) x dY_g (coutG, OHW), then fold back into the image.
+                    Gemm.Sgemm(true, false, kG, outHw, coutG, w.Slice(gr * coutG * kG, coutG * kG), kG,
+                        gy.Slice(n * outPlane + gr * coutG * outHw, coutG * outHw), outHw, col, outHw, accumulate: false);
+                    Im2Col.FoldAdd(g, col, gr * cinG, cinG, gx.Slice(n * inPlane, inPlane));
+                }
+        }
+        finally { ArrayPool<float>.Shared.Return(colBuf); }
+    }
+
+    /// <summary>Adds the weight gradient into gw.</summary>
+    internal static void ConvBackwardWeight(in ConvGeometry g, ReadOnlySpan<float> x, ReadOnlySpan<float> gy, Span<float> gw)
+    {
+        if (g.IsDepthwise) { DepthwiseConv.BackwardWeight(g, x, gy, gw); return; }
+        int inPlane = g.InChannels * g.InH * g.InW, outHw = g.OutH * g.OutW, outPlane = g.OutChannels * outHw;
+        if (IsPointwise(g))
+        {
+            // dW (Cout, Cin) += dY_n (Cout, HW) x X_n^T (HW, Cin)
+            for (int n = 0; n < g.Batch; n++)
+                Gemm.Sgemm(false, true, g.OutChannels, g.InChannels, outHw, gy.Slice(n * outPlane, outPlane), outHw,
+                    x.Slice(n * inPlane, inPlane), outHw, gw, g.InChannels, accumulate: true);
+            return;
+        }
+        int cinG = g.InChannelsPerGroup, coutG = g.OutChannelsPerGroup, kG = cinG * g.KernelH * g.KernelW;
+        var colBuf = ArrayPool<float>.Shared.Rent(kG * outHw);
+        try
+        {
+            var col = colBuf.AsSpan(0, kG * outHw);
+            for (int n = 0; n < g.Batch; n++)
+                for (int gr = 0; gr < g.Groups; gr++)
+                {
+                    // dW_g (coutG, kG) += dY_g (coutG, OHW) x Col^T (OHW, kG); the column matrix is rebuilt, not saved.
+                    Im2Col.Unfold(g, x.Slice(n * inPlane, inPlane), gr * cinG, cinG, col);
+                    Gemm.Sgemm(false, true, coutG, kG, outHw, gy.Slice(n * outPlane + gr * coutG * outHw, coutG * outHw), outHw,
+                        col, outHw, gw.Slice(gr * coutG * kG, coutG * kG), kG, accumulate: true);
+                }
+        }
+        finally { ArrayPool<float>.Shared.Return(colBuf); }
+    }
+
+    private static void AddChannelBias(Span<float> y, ReadOnlySpan<float> bias, int batch, int channels, int hw)
+    {
+        for (int n = 0; n < batch; n++)
+            for (int c = 0; c < channels; c++)
+            {
+                var plane = y.Slice((n * channels + c) * hw, hw);
+                System.Numerics.Tensors.TensorPrimitives.Add(plane, bias[c], plane);
+            }
+    }
+
+    private static void BiasGradient(ReadOnlySpan<float> gy, Span<float> gb, int batch, int channels, int hw)
+    {
+        for (int c = 0; c < channels; c++)
+        {
+            double s = 0;
+            for (int n = 0; n < batch; n++) s += SumDouble(gy.Slice((n * channels + c) * hw, hw));
+            gb[c] += (float)s;
+        }
+    }
+}
