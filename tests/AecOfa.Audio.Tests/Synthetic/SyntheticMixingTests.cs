@@ -82,14 +82,43 @@ public sealed class SyntheticMixingTests
     [InlineData(33, 7, 39)]
     [InlineData(100, 33, 50)]
     [InlineData(7, 33, 200)]
+    [InlineData(1000, 333, 1332)]
     public void FftConvolutionMatchesTheNaiveReference(int xLength, int hLength, int outputLength)
     {
         var rng = new Random(xLength * 31 + hLength);
         float[] x = Noise.White(rng, xLength), h = Noise.White(rng, hLength);
         var fast = new float[outputLength];
         var reference = new float[outputLength];
-        FftConvolver.Convolve(x, h, fast);
+        new FftConvolver(h).Convolve(x, fast);
         FftConvolver.ConvolveReference(x, h, reference);
         for (int i = 0; i < outputLength; i++) Assert.True(Math.Abs(fast[i] - reference[i]) < 1e-5, $"sample {i}: {fast[i]} vs {reference[i]}");
+    }
+
+    [Theory]
+    [InlineData(2)]
+    [InlineData(4)]
+    [InlineData(8)]
+    [InlineData(64)]
+    [InlineData(1024)]
+    public void RealFftMatchesTheNaiveDftAndInverts(int n)
+    {
+        var rng = new Random(n);
+        double[] x = Enumerable.Range(0, n).Select(_ => rng.NextDouble() - 0.5).ToArray();
+        var re = new double[n / 2 + 1];
+        var im = new double[n / 2 + 1];
+        Fft.RealForward(x, re, im);
+        for (int k = 0; k <= n / 2; k++)
+        {
+            double dr = 0, di = 0;
+            for (int m = 0; m < n; m++)
+            {
+                dr += x[m] * Math.Cos(2 * Math.PI * k * m / n);
+                di -= x[m] * Math.Sin(2 * Math.PI * k * m / n);
+            }
+            Assert.True(Math.Abs(re[k] - dr) < 1e-9 * n && Math.Abs(im[k] - di) < 1e-9 * n, $"bin {k}: ({re[k]}, {im[k]}) vs ({dr}, {di})");
+        }
+        var back = new double[n];
+        Fft.RealInverse(re, im, back);
+        for (int m = 0; m < n; m++) Assert.True(Math.Abs(back[m] - x[m]) < 1e-12, $"sample {m}: {back[m]} vs {x[m]}");
     }
 }

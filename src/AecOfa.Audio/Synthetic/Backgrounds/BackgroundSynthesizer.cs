@@ -61,7 +61,7 @@ public static class BackgroundSynthesizer
                 double syllableLevel = level * rng.Uniform(0.4, 1.0);
                 for (int k = 0; k < syllable; k++)
                 {
-                    double env = 0.5 - 0.5 * Math.Cos(2 * Math.PI * k / syllable);
+                    double env = 0.5 - 0.5 * SineTable.Cos((double)k / syllable);
                     double x = noise[i + k];
                     y[i + k] += (float)(syllableLevel * env * (f1.Process(x) + 0.6 * f2.Process(x)));
                 }

@@ -7,8 +7,8 @@ internal static class Tone
     public static void AddSine(Span<float> destination, int start, int length, double sampleRate, double hz, double amplitude, double phase = 0)
     {
         int end = Math.Min(destination.Length, start + length);
-        double step = 2 * Math.PI * hz / sampleRate;
-        for (int i = Math.Max(start, 0); i < end; i++) destination[i] += (float)(amplitude * Math.Sin(phase + step * (i - start)));
+        if (start < 0 || end <= start) return;
+        AddResonator(destination.Slice(start, end - start), 2 * Math.PI * hz / sampleRate, amplitude, 1.0, phase);
     }
 
     /// <summary>Adds an exponentially decaying sine (a struck resonance) starting at <paramref name="start"/>.</summary>
@@ -18,13 +18,24 @@ internal static class Tone
         // Stop once the partial has decayed by ~70 dB: cheaper, and inaudible under any background.
         int length = (int)Math.Min(destination.Length - (long)start, (long)Math.Ceiling(8 * decaySeconds * sampleRate));
         if (start < 0 || length <= 0) return;
-        double step = 2 * Math.PI * hz / sampleRate;
-        double decay = Math.Exp(-1.0 / (decaySeconds * sampleRate));
-        double env = amplitude;
-        for (int i = 0; i < length; i++)
+        AddResonator(destination.Slice(start, length), 2 * Math.PI * hz / sampleRate, amplitude, Math.Exp(-1.0 / (decaySeconds * sampleRate)), phase);
+    }
+
+    /// <summary>
+    /// Adds amplitude * r^n * sin(phase + w n) by the two-pole recursion y[n] = 2 r cos(w) y[n-1] - r^2 y[n-2]
+    /// (exact up to float64 rounding, which stays far below float32 resolution over seconds of audio).
+    /// </summary>
+    private static void AddResonator(Span<float> destination, double w, double amplitude, double r, double phase)
+    {
+        double a1 = 2 * r * Math.Cos(w), a2 = r * r;
+        double y2 = amplitude * Math.Sin(phase - w) / r; // the sample before the first
+        double y1 = amplitude * Math.Sin(phase);
+        for (int i = 0; i < destination.Length; i++)
         {
-            destination[start + i] += (float)(env * Math.Sin(phase + step * i));
-            env *= decay;
+            destination[i] += (float)y1;
+            double y0 = a1 * y1 - a2 * y2;
+            y2 = y1;
+            y1 = y0;
         }
     }
 
@@ -32,19 +43,19 @@ internal static class Tone
     /// Adds a harmonic tone whose instantaneous frequency is <paramref name="hzPerSample"/>[t] (phase integrated sample by
     /// sample), scaled by <paramref name="envelope"/>[t], starting at <paramref name="start"/>. Harmonic h (1-based) has
     /// amplitude <paramref name="harmonicAmplitudes"/>[h-1]; harmonics at or above 0.48 sampleRate are dropped (no aliasing).
-    /// Harmonics come from the Chebyshev recurrence sin((h+1)x) = 2 cos x sin(hx) - sin((h-1)x): two trig calls per sample.
+    /// Harmonics come from the Chebyshev recurrence sin((h+1)x) = 2 cos x sin(hx) - sin((h-1)x): two table look-ups per sample.
     /// </summary>
     public static void AddHarmonicTone(Span<float> destination, int start, double sampleRate,
         ReadOnlySpan<double> hzPerSample, ReadOnlySpan<double> harmonicAmplitudes, ReadOnlySpan<float> envelope)
     {
         int end = Math.Min(destination.Length, start + hzPerSample.Length);
-        double phase = 0;
+        double phase = 0; // in cycles
         double nyquistGuard = 0.48 * sampleRate;
         for (int i = Math.Max(start, 0); i < end; i++)
         {
             int t = i - start;
             double f = hzPerSample[t];
-            double s1 = Math.Sin(phase), c2 = 2 * Math.Cos(phase);
+            double s1 = SineTable.Sin(phase), c2 = 2 * SineTable.Cos(phase);
             double sPrev = 0, sCur = s1, sum = 0;
             for (int h = 0; h < harmonicAmplitudes.Length; h++)
             {
@@ -55,8 +66,8 @@ internal static class Tone
                 sCur = sNext;
             }
             destination[i] += (float)(sum * envelope[t]);
-            phase += 2 * Math.PI * f / sampleRate;
-            if (phase > 2 * Math.PI) phase -= 2 * Math.PI;
+            phase += f / sampleRate;
+            if (phase >= 1) phase -= 1;
         }
     }
 

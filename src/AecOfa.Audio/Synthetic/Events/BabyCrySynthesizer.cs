@@ -38,13 +38,13 @@ public sealed class BabyCrySynthesizer : IEventSynthesizer
             int n = Math.Min(fullLength, length - start); // a cut segment need not be synthesized past the clip end
             double segF0 = f0 * rng.Uniform(0.9, 1.1);
             double contour = rng.Uniform(0.05, 0.25);
-            double vibratoHz = rng.Uniform(5, 10), vibratoDepth = rng.Uniform(0.01, 0.05), vibratoPhase = rng.Uniform(0, 2 * Math.PI);
+            double vibratoHz = rng.Uniform(5, 10), vibratoDepth = rng.Uniform(0.01, 0.05), vibratoPhase = rng.NextDouble();
             var hz = new double[n];
             for (int i = 0; i < n; i++)
             {
                 double x = i / (double)fullLength;
-                hz[i] = segF0 * (1 + contour * Math.Sin(Math.PI * x))
-                        * (1 + vibratoDepth * Math.Sin(2 * Math.PI * vibratoHz * i / sampleRate + vibratoPhase));
+                hz[i] = segF0 * (1 + contour * SineTable.Sin(0.5 * x))
+                        * (1 + vibratoDepth * SineTable.Sin(vibratoHz * i / sampleRate + vibratoPhase));
             }
             float[] env = Tone.AttackRelease(n, Tone.Samples(rng.Uniform(0.03, 0.08), sampleRate), Tone.Samples(rng.Uniform(0.06, 0.12), sampleRate));
             VoiceSource.AddVoiced(rng, y, start, sampleRate, hz, harmonics, env, rng.Uniform(0.02, 0.1), formants);

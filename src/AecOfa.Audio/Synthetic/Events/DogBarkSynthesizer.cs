@@ -43,7 +43,7 @@ public sealed class DogBarkSynthesizer : IEventSynthesizer
             for (int i = 0; i < n; i++)
             {
                 double x = i / (double)n;
-                hz[i] = barkF0 * (1 + arch * Math.Sin(Math.PI * x) - 0.2 * x * x); // rise then fall below the start
+                hz[i] = barkF0 * (1 + arch * SineTable.Sin(0.5 * x) - 0.2 * x * x); // rise then fall below the start
             }
             float[] env = Tone.AttackDecay(n, Tone.Samples(rng.Uniform(0.005, 0.015), sampleRate), n / (3.0 * sampleRate), sampleRate);
             float[] release = Tone.AttackRelease(n, 1, Tone.Samples(0.01, sampleRate));

@@ -20,13 +20,13 @@ public sealed class RunningWaterSynthesizer : IEventSynthesizer
         var modHz = new double[3];
         var modAmp = new double[3];
         var modPhase = new double[3];
-        for (int j = 0; j < 3; j++) { modHz[j] = rng.Uniform(1.5, 12); modAmp[j] = rng.Uniform(0.05, 0.2); modPhase[j] = rng.Uniform(0, 2 * Math.PI); }
+        for (int j = 0; j < 3; j++) { modHz[j] = rng.Uniform(1.5, 12); modAmp[j] = rng.Uniform(0.05, 0.2); modPhase[j] = rng.NextDouble(); }
         int ramp = Tone.Samples(0.05, sampleRate);
         float[] env = Tone.AttackRelease(length, ramp, ramp);
         for (int i = 0; i < length; i++)
         {
             double m = 1;
-            for (int j = 0; j < 3; j++) m += modAmp[j] * Math.Sin(2 * Math.PI * modHz[j] * i / sampleRate + modPhase[j]);
+            for (int j = 0; j < 3; j++) m += modAmp[j] * SineTable.Sin(modHz[j] * i / sampleRate + modPhase[j]);
             y[i] *= (float)(m * env[i]);
         }
 
@@ -43,8 +43,8 @@ public sealed class RunningWaterSynthesizer : IEventSynthesizer
             double phase = 0, e = amp, decay = Math.Exp(-1.0 / (tau * sampleRate));
             for (int i = 0; i < n; i++, e *= decay)
             {
-                y[start + i] += (float)(e * Math.Sin(phase) * env[start + i]);
-                phase += 2 * Math.PI * Math.Min(f0 * (1 + chirp * i / sampleRate), 0.45 * sampleRate) / sampleRate;
+                y[start + i] += (float)(e * SineTable.Sin(phase) * env[start + i]);
+                phase += Math.Min(f0 * (1 + chirp * i / sampleRate), 0.45 * sampleRate) / sampleRate; // cycles
             }
         }
         return y;

@@ -20,16 +20,17 @@ public sealed class SirenSynthesizer : IEventSynthesizer
         int length = Math.Clamp(Tone.Samples(rng.Uniform(1.0, 3.0), sampleRate), 1, maxSamples);
         double[] harmonics = [1.0, rng.Uniform(0.2, 0.5), rng.Uniform(0.1, 0.3), rng.Uniform(0, 0.15)];
         var hz = new double[length];
+        double logRatio = Math.Log(ratio);
         for (int i = 0; i < length; i++)
         {
             double cycle = (phase0 + i / (period * sampleRate)) % 1.0;
             double position = pattern switch
             {
-                0 => 0.5 - 0.5 * Math.Cos(2 * Math.PI * cycle), // wail
+                0 => 0.5 - 0.5 * SineTable.Cos(cycle), // wail
                 1 => cycle < 0.5 ? 2 * cycle : 2 - 2 * cycle,   // yelp (triangle)
                 _ => cycle < 0.5 ? 0 : 1,                        // hi-lo
             };
-            hz[i] = fLo * Math.Pow(ratio, position); // sweep in log frequency
+            hz[i] = fLo * Math.Exp(logRatio * position); // sweep in log frequency
         }
         int ramp = Tone.Samples(0.03, sampleRate);
         var y = new float[length];

@@ -33,9 +33,9 @@ public sealed record RoomReverb(double Rt60Seconds, double PreDelaySeconds, doub
     /// Writes sqrt(1 - wet) * dry + sqrt(wet) * (dry * IR) into <paramref name="output"/> (its length decides how much of
     /// the tail is kept). <paramref name="wet"/> in [0, 1] stands for the source's distance from the microphone.
     /// </summary>
-    public static void Apply(ReadOnlySpan<float> dry, ReadOnlySpan<float> impulseResponse, double wet, Span<float> output)
+    internal static void Apply(ReadOnlySpan<float> dry, FftConvolver room, double wet, Span<float> output)
     {
-        FftConvolver.Convolve(dry, impulseResponse, output);
+        room.Convolve(dry, output);
         float wetGain = (float)Math.Sqrt(wet), dryGain = (float)Math.Sqrt(1 - wet);
         int n = Math.Min(dry.Length, output.Length);
         for (int i = 0; i < output.Length; i++) output[i] *= wetGain;

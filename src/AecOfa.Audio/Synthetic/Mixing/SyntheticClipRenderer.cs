@@ -1,4 +1,5 @@
 using AecOfa.Audio.Synthetic.Backgrounds;
+using AecOfa.Audio.Synthetic.Dsp;
 
 namespace AecOfa.Audio.Synthetic.Mixing;
 
@@ -33,7 +34,8 @@ public sealed class SyntheticClipRenderer
             throw new ArgumentOutOfRangeException(nameof(recipe), recipe.OutputPeak, "ClipRecipe.OutputPeak must be in (0, 1).");
         int length = recipe.Length;
         float[] background = BackgroundSynthesizer.Render(recipe.Background, _sampleRate, length);
-        float[] impulseResponse = recipe.Events.Count > 0 ? recipe.Room.ImpulseResponse(_sampleRate) : [];
+        // One room per clip: its impulse response's spectrum is computed once and shared by the clip's events.
+        FftConvolver? roomConvolver = recipe.Events.Count > 0 ? new FftConvolver(recipe.Room.ImpulseResponse(_sampleRate)) : null;
 
         var signals = new float[recipe.Events.Count][];
         var activeLengths = new int[recipe.Events.Count];
@@ -49,8 +51,8 @@ public sealed class SyntheticClipRenderer
             float[] dry = synthesizer.Generate(new Random(placement.Seed), _sampleRate, room);
             if (dry.Length < 1 || dry.Length > room)
                 throw new InvalidOperationException($"Synthesizer '{synthesizer.Name}' returned {dry.Length} samples; expected 1..{room}.");
-            var signal = new float[Math.Min(room, dry.Length + impulseResponse.Length - 1)];
-            RoomReverb.Apply(dry, impulseResponse, placement.Wet, signal);
+            var signal = new float[Math.Min(room, dry.Length + roomConvolver!.FilterLength - 1)];
+            RoomReverb.Apply(dry, roomConvolver, placement.Wet, signal);
 
             double eventEnergy = 0, backgroundEnergy = 0;
             for (int i = 0; i < dry.Length; i++)
