@@ -28,7 +28,7 @@ public sealed class SirenSynthesizer : IEventSynthesizer
             {
                 0 => 0.5 - 0.5 * SineTable.Cos(cycle), // wail
                 1 => cycle < 0.5 ? 2 * cycle : 2 - 2 * cycle,   // yelp (triangle)
-                _ => cycle < 0.5 ? 0 : 1,                        // hi-lo
+                _ => Math.Clamp(8 * (0.5 - 0.5 * SineTable.Cos(cycle)) - 3.5, 0, 1), // hi-lo: two tones, ~4 %-of-period glides (no clicks)
             };
             hz[i] = fLo * Math.Exp(logRatio * position); // sweep in log frequency
         }
