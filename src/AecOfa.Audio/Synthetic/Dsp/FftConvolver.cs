@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace AecOfa.Audio.Synthetic.Dsp;
 
 /// <summary>
@@ -30,20 +32,32 @@ internal sealed class FftConvolver
         while (n < full) n <<= 1;
         (double[] hr, double[] hi) = Spectrum(n, filterLength);
 
-        var buffer = new double[n];
-        for (int i = 0; i < x.Length; i++) buffer[i] = x[i];
-        var re = new double[n / 2 + 1];
-        var im = new double[n / 2 + 1];
-        Fft.RealForward(buffer, re, im);
-        for (int k = 0; k < re.Length; k++)
+        // Pooled scratch (these are large-object-heap sizes); every entry read is written first, so reuse cannot leak state.
+        double[] bufferArray = ArrayPool<double>.Shared.Rent(n);
+        double[] reArray = ArrayPool<double>.Shared.Rent(n / 2 + 1);
+        double[] imArray = ArrayPool<double>.Shared.Rent(n / 2 + 1);
+        try
         {
-            double r = re[k] * hr[k] - im[k] * hi[k];
-            im[k] = re[k] * hi[k] + im[k] * hr[k];
-            re[k] = r;
+            Span<double> buffer = bufferArray.AsSpan(0, n), re = reArray.AsSpan(0, n / 2 + 1), im = imArray.AsSpan(0, n / 2 + 1);
+            for (int i = 0; i < x.Length; i++) buffer[i] = x[i];
+            buffer[x.Length..].Clear();
+            Fft.RealForward(buffer, re, im);
+            for (int k = 0; k < re.Length; k++)
+            {
+                double r = re[k] * hr[k] - im[k] * hi[k];
+                im[k] = re[k] * hi[k] + im[k] * hr[k];
+                re[k] = r;
+            }
+            Fft.RealInverse(re, im, buffer);
+            int count = Math.Min(output.Length, full);
+            for (int i = 0; i < count; i++) output[i] = (float)buffer[i];
         }
-        Fft.RealInverse(re, im, buffer);
-        int count = Math.Min(output.Length, full);
-        for (int i = 0; i < count; i++) output[i] = (float)buffer[i];
+        finally
+        {
+            ArrayPool<double>.Shared.Return(bufferArray);
+            ArrayPool<double>.Shared.Return(reArray);
+            ArrayPool<double>.Shared.Return(imArray);
+        }
     }
 
     // Keyed by size and the filter's kept length: a shorter output cuts the filter, which changes its spectrum.
