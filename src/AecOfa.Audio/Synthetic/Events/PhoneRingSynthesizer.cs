@@ -37,7 +37,7 @@ public sealed class PhoneRingSynthesizer : IEventSynthesizer
             if (trill)
             {
                 for (int i = 0; i < env.Length; i++)
-                    env[i] *= (float)(0.55 + 0.45 * Math.Sign(SineTable.Sin(trillHz * i / sampleRate)));
+                    env[i] *= (float)(0.55 + 0.45 * Math.Clamp(4 * SineTable.Sin(trillHz * i / sampleRate), -1, 1)); // soft square: no clicks
             }
             var hz = new double[burstLength];
             Array.Fill(hz, f1);
