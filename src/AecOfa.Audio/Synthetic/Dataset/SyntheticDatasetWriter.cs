@@ -1,0 +1,62 @@
+using AecOfa.Audio.Wav;
+
+namespace AecOfa.Audio.Synthetic.Dataset;
+
+/// <summary>Progress of <see cref="SyntheticDatasetWriter.Write"/>: clips written so far out of the total.</summary>
+public readonly record struct SyntheticWriteProgress(int Completed, int Total);
+
+/// <summary>What <see cref="SyntheticDatasetWriter.Write"/> produced.</summary>
+public sealed record SyntheticWriteResult(string ManifestPath, string ClassesPath, int ClipCount);
+
+/// <summary>
+/// Writes a <see cref="SyntheticEventsDataset"/> to disk: {split}/{split}_{index:D6}.wav (16-bit PCM) for every clip of
+/// train, val and test, then manifest.csv and classes.txt (see <see cref="SyntheticManifestWriter"/>). Clips are
+/// generated and written in parallel; each is a function of its (split, index) alone, so the files do not depend on the
+/// degree of parallelism. Every file is written atomically; the manifest is written last, so a folder with a manifest
+/// has all its audio.
+/// </summary>
+public static class SyntheticDatasetWriter
+{
+    public const string ManifestFileName = "manifest.csv";
+    public const string ClassesFileName = "classes.txt";
+
+    private static readonly DatasetSplit[] Splits = [DatasetSplit.Train, DatasetSplit.Validation, DatasetSplit.Test];
+
+    /// <param name="maxDegreeOfParallelism">-1 = all cores.</param>
+    public static SyntheticWriteResult Write(SyntheticEventsDataset dataset, string outputDirectory,
+        IProgress<SyntheticWriteProgress>? progress = null, int maxDegreeOfParallelism = -1, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(dataset);
+        ArgumentException.ThrowIfNullOrEmpty(outputDirectory);
+        if (maxDegreeOfParallelism == 0 || maxDegreeOfParallelism < -1)
+            throw new ArgumentOutOfRangeException(nameof(maxDegreeOfParallelism), maxDegreeOfParallelism, "Must be -1 (all cores) or positive.");
+
+        var jobs = new List<(DatasetSplit Split, int Index, string RelativePath)>();
+        foreach (DatasetSplit split in Splits)
+        {
+            string name = split.ManifestName();
+            for (int i = 0; i < dataset.Count(split); i++) jobs.Add((split, i, $"{name}/{name}_{i:D6}.wav"));
+            Directory.CreateDirectory(Path.Combine(outputDirectory, name));
+        }
+
+        var labels = new string[jobs.Count][];
+        int completed = 0;
+        progress?.Report(new SyntheticWriteProgress(0, jobs.Count));
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism, CancellationToken = cancellationToken };
+        Parallel.For(0, jobs.Count, parallel, j =>
+        {
+            (DatasetSplit split, int index, string relativePath) = jobs[j];
+            (AudioClip clip, string[] clipLabels) = dataset.Get(split, index);
+            WavWriter.Write(Path.Combine(outputDirectory, relativePath), clip);
+            labels[j] = clipLabels;
+            progress?.Report(new SyntheticWriteProgress(Interlocked.Increment(ref completed), jobs.Count));
+        });
+
+        string classesPath = Path.Combine(outputDirectory, ClassesFileName);
+        SyntheticManifestWriter.WriteClasses(classesPath, dataset.ClassNames);
+        string manifestPath = Path.Combine(outputDirectory, ManifestFileName);
+        SyntheticManifestWriter.WriteManifest(manifestPath,
+            jobs.Select((job, j) => new SyntheticManifestWriter.Row(job.RelativePath, labels[j], job.Split.ManifestName())));
+        return new SyntheticWriteResult(manifestPath, classesPath, jobs.Count);
+    }
+}
