@@ -1,3 +1,4 @@
+using AecOfa.Audio.Datasets;
 using AecOfa.Audio.Wav;
 
 namespace AecOfa.Audio.Synthetic.Dataset;
@@ -10,16 +11,13 @@ public sealed record SyntheticWriteResult(string ManifestPath, string ClassesPat
 
 /// <summary>
 /// Writes a <see cref="SyntheticEventsDataset"/> to disk: {split}/{split}_{index:D6}.wav (16-bit PCM) for every clip of
-/// train, val and test, then manifest.csv and classes.txt (see <see cref="SyntheticManifestWriter"/>). Clips are
+/// train, val and test, then manifest.csv and classes.txt (the shared <see cref="Manifest"/> format). Clips are
 /// generated and written in parallel; each is a function of its (split, index) alone, so the files do not depend on the
 /// degree of parallelism. Every file is written atomically; the manifest is written last, so a folder with a manifest
 /// has all its audio.
 /// </summary>
 public static class SyntheticDatasetWriter
 {
-    public const string ManifestFileName = "manifest.csv";
-    public const string ClassesFileName = "classes.txt";
-
     private static readonly DatasetSplit[] Splits = [DatasetSplit.Train, DatasetSplit.Validation, DatasetSplit.Test];
 
     /// <param name="maxDegreeOfParallelism">-1 = all cores.</param>
@@ -52,11 +50,11 @@ public static class SyntheticDatasetWriter
             progress?.Report(new SyntheticWriteProgress(Interlocked.Increment(ref completed), jobs.Count));
         });
 
-        string classesPath = Path.Combine(outputDirectory, ClassesFileName);
-        SyntheticManifestWriter.WriteClasses(classesPath, dataset.ClassNames);
-        string manifestPath = Path.Combine(outputDirectory, ManifestFileName);
-        SyntheticManifestWriter.WriteManifest(manifestPath,
-            jobs.Select((job, j) => new SyntheticManifestWriter.Row(job.RelativePath, labels[j], job.Split.ManifestName())));
+        // The shared manifest format; validated (known labels, no duplicates) before anything is written.
+        var entries = jobs.Select((job, j) => new ManifestEntry(job.RelativePath, labels[j], job.Split.ManifestName()));
+        new Manifest(outputDirectory, new ClassList(dataset.ClassNames), entries, new ManifestReadOptions(AllowEmptyLabels: true)).Write();
+        string classesPath = Path.Combine(outputDirectory, ClassList.FileName);
+        string manifestPath = Path.Combine(outputDirectory, Manifest.FileName);
         return new SyntheticWriteResult(manifestPath, classesPath, jobs.Count);
     }
 }
