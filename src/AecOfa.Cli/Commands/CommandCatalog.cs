@@ -10,5 +10,6 @@ public static class CommandCatalog
         yield return SpaceCommand.Create();
         yield return SynthCommand.Create();
         yield return ManifestCommand.Create();
+        yield return DemoCommand.Create();
     }
 }

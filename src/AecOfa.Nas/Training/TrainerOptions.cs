@@ -1,0 +1,55 @@
+namespace AecOfa.Nas.Training;
+
+/// <summary>
+/// Settings of a <see cref="Trainer"/> run. Defaults follow OFA's recipe (SGD Nesterov 0.9, weight decay 3e-5 not on
+/// BN/bias, cosine learning rate with linear warm-up, gradient values clipped at 1.0 as in the sandwich rule).
+/// </summary>
+public sealed record TrainerOptions
+{
+    public int Epochs { get; init; } = 10;
+
+    /// <summary>Examples per step; an epoch has floor(examples / BatchSize) steps (the incomplete last batch is
+    /// dropped, so BN never sees a batch of one), or one step of every example when there are fewer.</summary>
+    public int BatchSize { get; init; } = 32;
+
+    public float PeakLearningRate { get; init; } = 0.05f;
+
+    /// <summary>Linear warm-up length in epochs (clamped below the total).</summary>
+    public double WarmupEpochs { get; init; } = 1.0;
+
+    public float MinLearningRate { get; init; }
+
+    public float Momentum { get; init; } = 0.9f;
+
+    public float WeightDecay { get; init; } = 3e-5f;
+
+    /// <summary>Clamp every gradient element to ±this before the update; 0 disables clipping.</summary>
+    public float GradientClipValue { get; init; } = 1.0f;
+
+    /// <summary>Seeds the data order, sub-network sampling, dropout masks and augmentation (each derived from (seed, step)).</summary>
+    public int Seed { get; init; }
+
+    /// <summary>Checkpoint written atomically at the end of every epoch; null = none.</summary>
+    public string? CheckpointPath { get; init; }
+
+    /// <summary>Continue from <see cref="CheckpointPath"/> when it exists (results identical to an uninterrupted run).</summary>
+    public bool Resume { get; init; }
+
+    public void Validate()
+    {
+        static void Check(bool ok, string name, object value, string expected)
+        {
+            if (!ok) throw new ArgumentOutOfRangeException(name, value, $"TrainerOptions.{name} = {value} must be {expected}.");
+        }
+        Check(Epochs >= 1, nameof(Epochs), Epochs, ">= 1");
+        Check(BatchSize >= 2, nameof(BatchSize), BatchSize, ">= 2 (BatchNorm needs two examples)");
+        Check(PeakLearningRate > 0 && float.IsFinite(PeakLearningRate), nameof(PeakLearningRate), PeakLearningRate, "a positive number");
+        Check(WarmupEpochs >= 0 && double.IsFinite(WarmupEpochs), nameof(WarmupEpochs), WarmupEpochs, ">= 0");
+        Check(MinLearningRate >= 0 && MinLearningRate <= PeakLearningRate, nameof(MinLearningRate), MinLearningRate, "in [0, PeakLearningRate]");
+        Check(Momentum >= 0 && Momentum < 1, nameof(Momentum), Momentum, "in [0, 1)");
+        Check(WeightDecay >= 0 && float.IsFinite(WeightDecay), nameof(WeightDecay), WeightDecay, ">= 0");
+        Check(GradientClipValue >= 0 && float.IsFinite(GradientClipValue), nameof(GradientClipValue), GradientClipValue, ">= 0");
+        if (Resume && CheckpointPath is null)
+            throw new ArgumentException("TrainerOptions.Resume needs a CheckpointPath to resume from.", nameof(Resume));
+    }
+}
