@@ -14,10 +14,12 @@ public static class DemoCommand
         var clips = new Option<int>("--clips") { Description = "Training clips of the synthetic dataset (validation and test get a quarter each).", DefaultValueFactory = _ => defaults.TrainClips };
         var width = new Option<double>("--width-multiplier") { Description = "Width multiplier of the OFA MobileNetV3 space.", DefaultValueFactory = _ => defaults.WidthMultiplier };
         var seed = new Option<int>("--seed") { Description = "Training seed (weights, data order, sampled sub-networks); the dataset is always the same.", DefaultValueFactory = _ => defaults.Seed };
+        var clipSeconds = new Option<double>("--clip-seconds") { Description = "Length of the synthetic clips in seconds (0.5 to 4).", DefaultValueFactory = _ => defaults.ClipSeconds };
+        var learningRate = new Option<float>("--learning-rate") { Description = "Peak learning rate of the cosine schedule.", DefaultValueFactory = _ => defaults.LearningRate };
         var resume = new Option<bool>("--resume") { Description = "Continue training from the last epoch checkpoint in --out (same settings required)." };
         var command = new Command("demo", "Train a once-for-all supernet on the synthetic dataset with the sandwich rule, evaluate sub-networks (BN-recalibrated) and write results, a MACs-vs-mAP plot and the best sub-network.")
         {
-            output, epochs, clips, width, seed, resume,
+            output, epochs, clips, width, seed, clipSeconds, learningRate, resume,
         };
         command.SetAction((parse, ct) => Task.FromResult(CliErrors.Guard(parse.InvocationConfiguration.Error, () =>
         {
@@ -28,6 +30,8 @@ public static class DemoCommand
                 TrainClips = parse.GetValue(clips),
                 WidthMultiplier = parse.GetValue(width),
                 Seed = parse.GetValue(seed),
+                ClipSeconds = parse.GetValue(clipSeconds),
+                LearningRate = parse.GetValue(learningRate),
                 Resume = parse.GetValue(resume),
             };
             DemoRunner.Run(options, parse.InvocationConfiguration.Output, ct);

@@ -10,19 +10,19 @@ internal sealed record DemoOptions
 {
     public required string OutDir { get; init; }
 
-    public int Epochs { get; init; } = 4;
+    public int Epochs { get; init; } = 3;
 
     /// <summary>Training clips; validation and test get a quarter each (at least 4).</summary>
     public int TrainClips { get; init; } = 1200;
 
-    public double WidthMultiplier { get; init; } = 0.5;
+    public double WidthMultiplier { get; init; } = 0.25;
 
     /// <summary>Training seed: weights, data order, sampled sub-networks, dropout; the dataset keeps the synth default seed.</summary>
     public int Seed { get; init; } = 1;
 
     public bool Resume { get; init; }
 
-    public double ClipSeconds { get; init; } = 1.5;
+    public double ClipSeconds { get; init; } = 1.0;
 
     public int MelBins { get; init; } = 64;
 
@@ -40,7 +40,7 @@ internal sealed record DemoOptions
     public int TestBest { get; init; } = 4;
 
     /// <summary>Training clips used for exact BN recalibration before each evaluation.</summary>
-    public int RecalibrationClips { get; init; } = 500;
+    public int RecalibrationClips { get; init; } = 300;
 
     /// <summary>The space's structure (stages, choices); input size and classes are set from the data. Null: the OFA
     /// MobileNetV3 space at <see cref="WidthMultiplier"/>, with elastic input resolution (mel bins, hop).</summary>
@@ -63,6 +63,8 @@ internal sealed record DemoOptions
         Check(Epochs is >= 1 and <= 1000, "--epochs", Epochs, "in 1..1000");
         Check(TrainClips is >= 8 and <= 100_000, "--clips", TrainClips, "in 8..100000");
         Check(WidthMultiplier is >= 0.1 and <= 2.0, "--width-multiplier", WidthMultiplier, "in [0.1, 2]");
+        Check(ClipSeconds is >= 0.5 and <= 4, "--clip-seconds", ClipSeconds, "in [0.5, 4]");
+        Check(LearningRate > 0 && float.IsFinite(LearningRate), "--learning-rate", LearningRate, "a positive number");
         Check(BatchSize >= 2, "--batch-size", BatchSize, ">= 2");
         Check(EvalRandomSubnets >= 0, "eval random sub-networks", EvalRandomSubnets, ">= 0");
         Check(TestBest >= 1, "test best", TestBest, ">= 1");

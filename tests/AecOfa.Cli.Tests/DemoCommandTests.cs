@@ -1,0 +1,46 @@
+using AecOfa.Cli.Commands;
+
+namespace AecOfa.Cli.Tests;
+
+public class DemoCommandTests
+{
+    private static (int Code, string Output, string Error) Run(params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        int code = CliApp.Run(args, output, error);
+        return (code, output.ToString(), error.ToString());
+    }
+
+    [Theory]
+    [InlineData("--epochs", "0", "--epochs = 0")]
+    [InlineData("--clips", "3", "--clips = 3")]
+    [InlineData("--width-multiplier", "7", "--width-multiplier = 7")]
+    [InlineData("--clip-seconds", "0.1", "--clip-seconds = 0.1")]
+    [InlineData("--learning-rate", "-1", "--learning-rate = -1")]
+    public void Out_of_range_options_are_a_clear_error_with_exit_code_2(string option, string value, string message)
+    {
+        string outDir = Path.Combine(Path.GetTempPath(), "aecofa-demo-never-written-" + Guid.NewGuid().ToString("N"));
+        var (code, _, error) = Run("demo", "--out", outDir, option, value);
+        Assert.Equal(CliErrors.UsageOrInputError, code);
+        Assert.Contains($"aecofa: error: {message}", error);
+        Assert.False(Directory.Exists(outDir)); // validated before anything is written
+    }
+
+    [Fact]
+    public void Demo_is_listed_with_its_options()
+    {
+        var (code, output, _) = Run("demo", "--help");
+        Assert.Equal(0, code);
+        foreach (var option in new[] { "--out", "--epochs", "--clips", "--width-multiplier", "--seed", "--resume" })
+            Assert.Contains(option, output);
+    }
+
+    [Fact]
+    public void A_malformed_number_is_rejected_by_the_parser()
+    {
+        var (code, _, error) = Run("demo", "--epochs", "many");
+        Assert.NotEqual(0, code);
+        Assert.Contains("many", error);
+    }
+}
