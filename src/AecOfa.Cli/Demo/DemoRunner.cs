@@ -47,6 +47,14 @@ internal static class DemoRunner
             ClipSeconds = options.ClipSeconds,
         };
         EnsureDataset(synth, dataDir, options.Quiet, output);
+        var phases = new Dictionary<string, double>(StringComparer.Ordinal) { ["dataset"] = clock.Elapsed.TotalSeconds };
+        double mark = clock.Elapsed.TotalSeconds;
+        void Phase(string name)
+        {
+            double now = clock.Elapsed.TotalSeconds;
+            phases[name] = now - mark;
+            mark = now;
+        }
 
         // (b) features
         var logMel = new LogMelOptions { SampleRate = synth.SampleRate, MelBins = options.MelBins };
@@ -61,6 +69,7 @@ internal static class DemoRunner
         var train = new CachedSplit(opened, trainName, normalizer);
         var val = new CachedSplit(opened, valName, normalizer);
         var test = new CachedSplit(opened, testName, normalizer);
+        Phase("features");
 
         // (c) space
         var space = BuildSpace(options, opened.Bins, opened.FixedFrames, opened.ClassCount);
@@ -80,12 +89,14 @@ internal static class DemoRunner
             Resume = options.Resume,
         });
         var training = Train(trainer, strategy, train, options, output, cancellationToken);
+        Phase("training");
 
         // (e) evaluation
         var recalibrator = new BnRecalibrator(train, Math.Min(options.RecalibrationClips, train.Count), BnRecalibrator.DefaultBatchSize);
         var rows = Evaluate(supernet, recalibrator, val, test, options, output, cancellationToken);
         var best = rows.OrderByDescending(r => r.ValMap).ThenBy(r => r.Macs).First();
         output.WriteLine(FormatTable(rows));
+        Phase("evaluation");
 
         // (f) outputs
         string modelPath = Path.Combine(outDir, ModelFile);
@@ -94,10 +105,12 @@ internal static class DemoRunner
         string plotPath = Path.Combine(outDir, PlotFile);
         ParetoPlot.Write(plotPath, rows, $"AecOfa demo: sandwich supernet, {options.Epochs} epochs, width x{options.WidthMultiplier}");
         string resultsPath = Path.Combine(outDir, ResultsFile);
+        Phase("outputs");
         double seconds = clock.Elapsed.TotalSeconds;
-        WriteResults(resultsPath, options, space, training, rows, best, modelPath, plotPath, seconds);
+        WriteResults(resultsPath, options, space, training, rows, best, modelPath, plotPath, seconds, phases);
         output.WriteLine($"best sub-network on validation: {best.Name} ({best.Config}), {best.Macs / 1e6:F2}M MACs, {best.Params / 1e3:F1}K params, val mAP {best.ValMap:F4}");
-        output.WriteLine($"wrote {resultsPath}, {plotPath} and {modelPath} in {ProgressReporter.FormatDuration(seconds)}");
+        output.WriteLine($"wrote {resultsPath}, {plotPath} and {modelPath}");
+        output.WriteLine($"demo finished in {ProgressReporter.FormatDuration(seconds)} ({string.Join(", ", phases.Select(p => $"{p.Key} {p.Value:F0} s"))})");
         return new DemoResult(rows, best, resultsPath, plotPath, modelPath, seconds);
     }
 
@@ -154,6 +167,7 @@ internal static class DemoRunner
                 $"epoch {e.Epoch}/{options.Epochs}: loss {string.Join("  ", e.MeanLoss.Select(kv => $"{kv.Key} {kv.Value:F4}"))}  lr {e.LastLearningRate:G3}  ({e.Seconds:F0} s)"),
         }, ct);
         if (result.ResumedFromEpoch > 0) output.WriteLine($"training: resumed after epoch {result.ResumedFromEpoch} from {trainer.Options.CheckpointPath}");
+        else if (options.Resume) output.WriteLine("training: --resume found no checkpoint; trained from the start");
         return result;
     }
 
@@ -214,7 +228,7 @@ internal static class DemoRunner
     };
 
     private static void WriteResults(string path, DemoOptions options, ArchSpace space, TrainingResult training, IReadOnlyList<SubnetRow> rows,
-        SubnetRow best, string modelPath, string plotPath, double seconds)
+        SubnetRow best, string modelPath, string plotPath, double seconds, IReadOnlyDictionary<string, double> phases)
     {
         var json = new
         {
@@ -233,6 +247,7 @@ internal static class DemoRunner
                 recalibrationClips = options.RecalibrationClips,
                 resumedFromEpoch = training.ResumedFromEpoch,
                 wallSeconds = seconds,
+                phaseSeconds = phases,
             },
             space = JsonDocument.Parse(space.ToJson()).RootElement,
             training = training.Epochs.Select(e => new { epoch = e.Epoch, meanLoss = e.MeanLoss, meanTotal = e.MeanTotal, lastLearningRate = e.LastLearningRate, seconds = e.Seconds }),
