@@ -1,9 +1,14 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
 namespace AecOfa.Audio.Dsp;
 
 /// <summary>
 /// Forward FFT of a real signal whose length is a power of two (2 or more). The n real samples are packed as
 /// n/2 complex values (even samples real, odd samples imaginary), transformed by an iterative radix-2
-/// decimation-in-time complex FFT, and split into the n/2 + 1 non-redundant bins. Unnormalized:
+/// decimation-in-time complex FFT (first two stages fused as multiplication-free radix-4, wide stages with
+/// <see cref="Vector{T}"/> over split real/imaginary arrays, scalar tail stages), and split into the n/2 + 1 non-redundant bins. Unnormalized:
 /// X[k] = sum_t x[t] exp(-2 pi i k t / n). Tables are built once; the transform itself allocates nothing and
 /// keeps no state, so one instance can be shared between threads.
 /// </summary>
@@ -11,8 +16,8 @@ public sealed class RealFft
 {
     private readonly int _half;          // m = n / 2 complex points
     private readonly int[] _bitReverse;  // over m
-    private readonly float[] _cos;       // cos(2 pi j / m), j < m / 2
-    private readonly float[] _sin;       // sin(2 pi j / m)
+    private readonly float[] _twiddleRe; // stage of half-size h: cos(2 pi j / 2h) at [h + j], j < h
+    private readonly float[] _twiddleIm; // -sin(2 pi j / 2h) at [h + j]
     private readonly float[] _splitCos;  // cos(2 pi k / n), k <= m / 2
     private readonly float[] _splitSin;
 
@@ -38,13 +43,16 @@ public sealed class RealFft
             _bitReverse[i] = r;
         }
 
-        _cos = new float[Math.Max(1, _half / 2)];
-        _sin = new float[_cos.Length];
-        for (int j = 0; j < _cos.Length; j++)
+        _twiddleRe = new float[Math.Max(1, _half)];
+        _twiddleIm = new float[_twiddleRe.Length];
+        for (int h = 1; h < _half; h <<= 1)
         {
-            double a = 2 * Math.PI * j / _half;
-            _cos[j] = (float)Math.Cos(a);
-            _sin[j] = (float)Math.Sin(a);
+            for (int j = 0; j < h; j++)
+            {
+                double a = Math.PI * j / h;
+                _twiddleRe[h + j] = (float)Math.Cos(a);
+                _twiddleIm[h + j] = (float)-Math.Sin(a);
+            }
         }
 
         _splitCos = new float[_half / 2 + 1];
@@ -83,26 +91,7 @@ public sealed class RealFft
             imag[r] = input[2 * k + 1];
         }
 
-        // Radix-2 butterflies over the m packed complex points.
-        for (int size = 2; size <= m; size <<= 1)
-        {
-            int halfSize = size >> 1;
-            int step = m / size;
-            for (int start = 0; start < m; start += size)
-            {
-                for (int j = 0; j < halfSize; j++)
-                {
-                    float wr = _cos[j * step], wi = -_sin[j * step];
-                    int a = start + j, b = a + halfSize;
-                    float br = real[b] * wr - imag[b] * wi;
-                    float bi = real[b] * wi + imag[b] * wr;
-                    real[b] = real[a] - br;
-                    imag[b] = imag[a] - bi;
-                    real[a] += br;
-                    imag[a] += bi;
-                }
-            }
-        }
+        Butterflies(real[..m], imag[..m]);
 
         // Split Z (FFT of packed pairs) into X: X[k] = E[k] + W^k O[k], with E, O the spectra of even and odd samples.
         float z0r = real[0], z0i = imag[0];
@@ -124,6 +113,86 @@ public sealed class RealFft
                 // X[m-k] = conj E[k] - exp(2 pi i k / n) conj O[k]
                 real[j] = er - tr;
                 imag[j] = -ei + ti;
+            }
+        }
+    }
+
+    /// <summary>In-place DIT butterflies over bit-reversed input of length m.</summary>
+    private void Butterflies(Span<float> real, Span<float> imag)
+    {
+        int m = real.Length;
+        ref float re = ref MemoryMarshal.GetReference(real);
+        ref float im = ref MemoryMarshal.GetReference(imag);
+        int h = 1;
+        if (m >= 4)
+        {
+            // Stages h = 1 and h = 2 fused: 4-point DFTs, twiddles 1 and -i only.
+            for (int s = 0; s < m; s += 4)
+            {
+                float x0r = Unsafe.Add(ref re, s), x0i = Unsafe.Add(ref im, s);
+                float x1r = Unsafe.Add(ref re, s + 1), x1i = Unsafe.Add(ref im, s + 1);
+                float x2r = Unsafe.Add(ref re, s + 2), x2i = Unsafe.Add(ref im, s + 2);
+                float x3r = Unsafe.Add(ref re, s + 3), x3i = Unsafe.Add(ref im, s + 3);
+                float s0r = x0r + x1r, s0i = x0i + x1i, d0r = x0r - x1r, d0i = x0i - x1i;
+                float s1r = x2r + x3r, s1i = x2i + x3i, d1r = x2r - x3r, d1i = x2i - x3i;
+                Unsafe.Add(ref re, s) = s0r + s1r;
+                Unsafe.Add(ref im, s) = s0i + s1i;
+                Unsafe.Add(ref re, s + 2) = s0r - s1r;
+                Unsafe.Add(ref im, s + 2) = s0i - s1i;
+                Unsafe.Add(ref re, s + 1) = d0r + d1i; // d0 + (-i) d1
+                Unsafe.Add(ref im, s + 1) = d0i - d1r;
+                Unsafe.Add(ref re, s + 3) = d0r - d1i;
+                Unsafe.Add(ref im, s + 3) = d0i + d1r;
+            }
+
+            h = 4;
+        }
+
+        ref float twr = ref MemoryMarshal.GetArrayDataReference(_twiddleRe);
+        ref float twi = ref MemoryMarshal.GetArrayDataReference(_twiddleIm);
+        int width = Vector<float>.Count;
+        for (; h < m; h <<= 1)
+        {
+            int size = h << 1;
+            if (h >= width)
+            {
+                for (int start = 0; start < m; start += size)
+                {
+                    for (int j = 0; j < h; j += width)
+                    {
+                        nuint a = (nuint)(start + j), b = a + (nuint)h;
+                        var wr = Vector.LoadUnsafe(ref twr, (nuint)(h + j));
+                        var wi = Vector.LoadUnsafe(ref twi, (nuint)(h + j));
+                        var br = Vector.LoadUnsafe(ref re, b);
+                        var bi = Vector.LoadUnsafe(ref im, b);
+                        var ar = Vector.LoadUnsafe(ref re, a);
+                        var ai = Vector.LoadUnsafe(ref im, a);
+                        var tr = br * wr - bi * wi;
+                        var ti = br * wi + bi * wr;
+                        (ar + tr).StoreUnsafe(ref re, a);
+                        (ai + ti).StoreUnsafe(ref im, a);
+                        (ar - tr).StoreUnsafe(ref re, b);
+                        (ai - ti).StoreUnsafe(ref im, b);
+                    }
+                }
+
+                continue;
+            }
+
+            for (int start = 0; start < m; start += size)
+            {
+                for (int j = 0; j < h; j++)
+                {
+                    float wr = Unsafe.Add(ref twr, h + j), wi = Unsafe.Add(ref twi, h + j);
+                    int a = start + j, b = a + h;
+                    float br = Unsafe.Add(ref re, b), bi = Unsafe.Add(ref im, b);
+                    float tr = br * wr - bi * wi, ti = br * wi + bi * wr;
+                    float ar = Unsafe.Add(ref re, a), ai = Unsafe.Add(ref im, a);
+                    Unsafe.Add(ref re, a) = ar + tr;
+                    Unsafe.Add(ref im, a) = ai + ti;
+                    Unsafe.Add(ref re, b) = ar - tr;
+                    Unsafe.Add(ref im, b) = ai - ti;
+                }
             }
         }
     }
