@@ -1,74 +1,88 @@
-using System.Numerics;
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
+using System.Buffers;
 
 namespace AecOfa.Audio.Dsp;
 
 /// <summary>
-/// Forward FFT of a real signal whose length is a power of two (2 or more). The n real samples are packed as
-/// n/2 complex values (even samples real, odd samples imaginary), transformed by an iterative radix-2
-/// decimation-in-time complex FFT (first two stages fused as multiplication-free radix-4, wide stages with
-/// <see cref="Vector{T}"/> over split real/imaginary arrays, scalar tail stages), and split into the n/2 + 1 non-redundant bins. Unnormalized:
-/// X[k] = sum_t x[t] exp(-2 pi i k t / n). Tables are built once; the transform itself allocates nothing and
-/// keeps no state, so one instance can be shared between threads.
+/// Forward FFT of a real signal of any length n >= 2, returning the n/2 + 1 non-redundant bins, unnormalized:
+/// X[k] = sum_t x[t] exp(-2 pi i k t / n).
+/// Power-of-two n: the n real samples are packed as n/2 complex values (even samples real, odd imaginary),
+/// transformed by <see cref="ComplexFft"/>, and split into the spectrum (allocation-free).
+/// Other n (e.g. torchaudio's default 400): Bluestein's chirp-z algorithm, a circular convolution done with
+/// power-of-two complex FFTs of size >= 2n - 1 (about 4x the work of the next power of two; its scratch comes from
+/// <see cref="ArrayPool{T}.Shared"/>). Tables are built once; transforms keep no state, so one instance can be
+/// shared between threads.
 /// </summary>
 public sealed class RealFft
 {
-    private readonly int _half;          // m = n / 2 complex points
-    private readonly int[] _bitReverse;  // over m
-    private readonly float[] _twiddleRe; // stage of half-size h: cos(2 pi j / 2h) at [h + j], j < h
-    private readonly float[] _twiddleIm; // -sin(2 pi j / 2h) at [h + j]
+    private readonly int _half;          // power of two: m = n / 2 packed complex points
+    private readonly ComplexFft _fft;    // size m (power of two) or the Bluestein convolution size
     private readonly float[] _splitCos;  // cos(2 pi k / n), k <= m / 2
     private readonly float[] _splitSin;
+    private readonly float[]? _chirpRe;  // Bluestein: w_t = exp(-i pi t^2 / n), t < n
+    private readonly float[]? _chirpIm;
+    private readonly float[]? _kernelRe; // Bluestein: FFT of conj(w) laid out circularly, scaled by 1 / M
+    private readonly float[]? _kernelIm;
 
     public RealFft(int size)
     {
-        if (size < 2 || (size & (size - 1)) != 0)
+        if (size < 2)
         {
-            throw new ArgumentOutOfRangeException(nameof(size), size, "FFT size must be a power of two, at least 2");
+            throw new ArgumentOutOfRangeException(nameof(size), size, "FFT size must be at least 2");
         }
 
         Size = size;
-        _half = size / 2;
-        int bits = System.Numerics.BitOperations.Log2((uint)_half);
-        _bitReverse = new int[_half];
-        for (int i = 0; i < _half; i++)
+        IsPowerOfTwo = (size & (size - 1)) == 0;
+        if (IsPowerOfTwo)
         {
-            int r = 0;
-            for (int b = 0; b < bits; b++)
+            _half = size / 2;
+            _fft = new ComplexFft(_half);
+            _splitCos = new float[_half / 2 + 1];
+            _splitSin = new float[_splitCos.Length];
+            for (int k = 0; k < _splitCos.Length; k++)
             {
-                r |= ((i >> b) & 1) << (bits - 1 - b);
+                double a = 2 * Math.PI * k / size;
+                _splitCos[k] = (float)Math.Cos(a);
+                _splitSin[k] = (float)Math.Sin(a);
             }
 
-            _bitReverse[i] = r;
+            return;
         }
 
-        _twiddleRe = new float[Math.Max(1, _half)];
-        _twiddleIm = new float[_twiddleRe.Length];
-        for (int h = 1; h < _half; h <<= 1)
+        _splitCos = _splitSin = [];
+        int convolution = (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)(2 * size - 1));
+        _fft = new ComplexFft(convolution);
+        _chirpRe = new float[size];
+        _chirpIm = new float[size];
+        var kernelRe = new float[convolution];
+        var kernelIm = new float[convolution];
+        for (int t = 0; t < size; t++)
         {
-            for (int j = 0; j < h; j++)
+            // t^2 mod 2n keeps the angle exact for large t.
+            double a = Math.PI * ((long)t * t % (2L * size)) / size;
+            _chirpRe[t] = (float)Math.Cos(a);
+            _chirpIm[t] = (float)-Math.Sin(a);
+            float scale = 1f / convolution;
+            kernelRe[t] = (float)Math.Cos(a) * scale;
+            kernelIm[t] = (float)Math.Sin(a) * scale;
+            if (t > 0)
             {
-                double a = Math.PI * j / h;
-                _twiddleRe[h + j] = (float)Math.Cos(a);
-                _twiddleIm[h + j] = (float)-Math.Sin(a);
+                kernelRe[convolution - t] = kernelRe[t];
+                kernelIm[convolution - t] = kernelIm[t];
             }
         }
 
-        _splitCos = new float[_half / 2 + 1];
-        _splitSin = new float[_splitCos.Length];
-        for (int k = 0; k < _splitCos.Length; k++)
-        {
-            double a = 2 * Math.PI * k / size;
-            _splitCos[k] = (float)Math.Cos(a);
-            _splitSin[k] = (float)Math.Sin(a);
-        }
+        _fft.Forward(kernelRe, kernelIm);
+        _kernelRe = kernelRe;
+        _kernelIm = kernelIm;
     }
 
     public int Size { get; }
 
+    /// <summary>True when the fast packed path is used; otherwise Bluestein.</summary>
+    public bool IsPowerOfTwo { get; }
+
     /// <summary>Non-redundant output bins: Size / 2 + 1.</summary>
-    public int BinCount => _half + 1;
+    public int BinCount => Size / 2 + 1;
 
     /// <summary>Transforms <paramref name="input"/> (Size samples) into BinCount real and imaginary parts.</summary>
     public void Forward(ReadOnlySpan<float> input, Span<float> real, Span<float> imag)
@@ -83,15 +97,28 @@ public sealed class RealFft
             throw new ArgumentException($"outputs need {BinCount} bins, got {real.Length} and {imag.Length}");
         }
 
+        if (IsPowerOfTwo)
+        {
+            ForwardPacked(input, real, imag);
+        }
+        else
+        {
+            ForwardBluestein(input, real, imag);
+        }
+    }
+
+    private void ForwardPacked(ReadOnlySpan<float> input, Span<float> real, Span<float> imag)
+    {
         int m = _half;
+        ReadOnlySpan<int> reverse = _fft.BitReverse;
         for (int k = 0; k < m; k++)
         {
-            int r = _bitReverse[k];
+            int r = reverse[k];
             real[r] = input[2 * k];
             imag[r] = input[2 * k + 1];
         }
 
-        Butterflies(real[..m], imag[..m]);
+        _fft.Butterflies(real[..m], imag[..m]);
 
         // Split Z (FFT of packed pairs) into X: X[k] = E[k] + W^k O[k], with E, O the spectra of even and odd samples.
         float z0r = real[0], z0i = imag[0];
@@ -117,83 +144,44 @@ public sealed class RealFft
         }
     }
 
-    /// <summary>In-place DIT butterflies over bit-reversed input of length m.</summary>
-    private void Butterflies(Span<float> real, Span<float> imag)
+    private void ForwardBluestein(ReadOnlySpan<float> input, Span<float> real, Span<float> imag)
     {
-        int m = real.Length;
-        ref float re = ref MemoryMarshal.GetReference(real);
-        ref float im = ref MemoryMarshal.GetReference(imag);
-        int h = 1;
-        if (m >= 4)
+        // X[k] = w_k sum_t (x_t w_t) conj(w_{k-t}), w_t = exp(-i pi t^2 / n): a convolution with conj(w).
+        int n = Size, size = _fft.Size;
+        float[] aRe = ArrayPool<float>.Shared.Rent(size);
+        float[] aIm = ArrayPool<float>.Shared.Rent(size);
+        try
         {
-            // Stages h = 1 and h = 2 fused: 4-point DFTs, twiddles 1 and -i only.
-            for (int s = 0; s < m; s += 4)
+            Span<float> ar = aRe.AsSpan(0, size), ai = aIm.AsSpan(0, size);
+            for (int t = 0; t < n; t++)
             {
-                float x0r = Unsafe.Add(ref re, s), x0i = Unsafe.Add(ref im, s);
-                float x1r = Unsafe.Add(ref re, s + 1), x1i = Unsafe.Add(ref im, s + 1);
-                float x2r = Unsafe.Add(ref re, s + 2), x2i = Unsafe.Add(ref im, s + 2);
-                float x3r = Unsafe.Add(ref re, s + 3), x3i = Unsafe.Add(ref im, s + 3);
-                float s0r = x0r + x1r, s0i = x0i + x1i, d0r = x0r - x1r, d0i = x0i - x1i;
-                float s1r = x2r + x3r, s1i = x2i + x3i, d1r = x2r - x3r, d1i = x2i - x3i;
-                Unsafe.Add(ref re, s) = s0r + s1r;
-                Unsafe.Add(ref im, s) = s0i + s1i;
-                Unsafe.Add(ref re, s + 2) = s0r - s1r;
-                Unsafe.Add(ref im, s + 2) = s0i - s1i;
-                Unsafe.Add(ref re, s + 1) = d0r + d1i; // d0 + (-i) d1
-                Unsafe.Add(ref im, s + 1) = d0i - d1r;
-                Unsafe.Add(ref re, s + 3) = d0r - d1i;
-                Unsafe.Add(ref im, s + 3) = d0i + d1r;
+                ar[t] = input[t] * _chirpRe![t];
+                ai[t] = input[t] * _chirpIm![t];
             }
 
-            h = 4;
+            ar[n..].Clear();
+            ai[n..].Clear();
+            _fft.Forward(ar, ai);
+            // Pointwise product with the kernel spectrum, conjugated so a forward FFT performs the inverse.
+            for (int k = 0; k < size; k++)
+            {
+                float xr = ar[k], xi = ai[k], kr = _kernelRe![k], ki = _kernelIm![k];
+                ar[k] = xr * kr - xi * ki;
+                ai[k] = -(xr * ki + xi * kr);
+            }
+
+            _fft.Forward(ar, ai);
+            for (int k = 0; k < BinCount; k++)
+            {
+                float cr = ar[k], ci = -ai[k]; // undo the conjugation
+                real[k] = cr * _chirpRe![k] - ci * _chirpIm![k];
+                imag[k] = cr * _chirpIm[k] + ci * _chirpRe[k];
+            }
         }
-
-        ref float twr = ref MemoryMarshal.GetArrayDataReference(_twiddleRe);
-        ref float twi = ref MemoryMarshal.GetArrayDataReference(_twiddleIm);
-        int width = Vector<float>.Count;
-        for (; h < m; h <<= 1)
+        finally
         {
-            int size = h << 1;
-            if (h >= width)
-            {
-                for (int start = 0; start < m; start += size)
-                {
-                    for (int j = 0; j < h; j += width)
-                    {
-                        nuint a = (nuint)(start + j), b = a + (nuint)h;
-                        var wr = Vector.LoadUnsafe(ref twr, (nuint)(h + j));
-                        var wi = Vector.LoadUnsafe(ref twi, (nuint)(h + j));
-                        var br = Vector.LoadUnsafe(ref re, b);
-                        var bi = Vector.LoadUnsafe(ref im, b);
-                        var ar = Vector.LoadUnsafe(ref re, a);
-                        var ai = Vector.LoadUnsafe(ref im, a);
-                        var tr = br * wr - bi * wi;
-                        var ti = br * wi + bi * wr;
-                        (ar + tr).StoreUnsafe(ref re, a);
-                        (ai + ti).StoreUnsafe(ref im, a);
-                        (ar - tr).StoreUnsafe(ref re, b);
-                        (ai - ti).StoreUnsafe(ref im, b);
-                    }
-                }
-
-                continue;
-            }
-
-            for (int start = 0; start < m; start += size)
-            {
-                for (int j = 0; j < h; j++)
-                {
-                    float wr = Unsafe.Add(ref twr, h + j), wi = Unsafe.Add(ref twi, h + j);
-                    int a = start + j, b = a + h;
-                    float br = Unsafe.Add(ref re, b), bi = Unsafe.Add(ref im, b);
-                    float tr = br * wr - bi * wi, ti = br * wi + bi * wr;
-                    float ar = Unsafe.Add(ref re, a), ai = Unsafe.Add(ref im, a);
-                    Unsafe.Add(ref re, a) = ar + tr;
-                    Unsafe.Add(ref im, a) = ai + ti;
-                    Unsafe.Add(ref re, b) = ar - tr;
-                    Unsafe.Add(ref im, b) = ai - ti;
-                }
-            }
+            ArrayPool<float>.Shared.Return(aRe);
+            ArrayPool<float>.Shared.Return(aIm);
         }
     }
 

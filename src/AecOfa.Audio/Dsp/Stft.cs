@@ -49,7 +49,7 @@ public sealed class Stft
 
         return Padding == StftPadding.None
             ? sampleCount < FftSize ? 0 : 1 + (sampleCount - FftSize) / HopLength
-            : 1 + sampleCount / HopLength;
+            : 1 + (sampleCount + 2 * (FftSize / 2) - FftSize) / HopLength; // torch.stft: pad n_fft // 2 each side
     }
 
     public StftBuffers CreateBuffers() => new(FftSize, BinCount);

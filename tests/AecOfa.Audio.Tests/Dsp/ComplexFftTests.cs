@@ -1,0 +1,42 @@
+using System.Numerics;
+using AecOfa.Audio.Dsp;
+
+namespace AecOfa.Audio.Tests.Dsp;
+
+public sealed class ComplexFftTests
+{
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(4)]
+    [InlineData(8)]
+    [InlineData(16)]
+    [InlineData(64)]
+    [InlineData(512)]
+    public void MatchesNaiveFloat64DftAndMathNet(int n)
+    {
+        var rng = new Random(n);
+        var re = Enumerable.Range(0, n).Select(_ => (float)(rng.NextDouble() * 2 - 0.7)).ToArray();
+        var im = Enumerable.Range(0, n).Select(_ => (float)(rng.NextDouble() * 2 - 1.2)).ToArray();
+        var rr = new double[n];
+        var ri = new double[n];
+        ComplexFft.ReferenceDft(re.Select(v => (double)v).ToArray(), im.Select(v => (double)v).ToArray(), rr, ri);
+        var z = re.Zip(im, (a, b) => new Complex(a, b)).ToArray();
+        MathNet.Numerics.IntegralTransforms.Fourier.Forward(z, MathNet.Numerics.IntegralTransforms.FourierOptions.Matlab);
+        new ComplexFft(n).Forward(re, im);
+        double peak = z.Max(c => c.Magnitude);
+        for (int k = 0; k < n; k++)
+        {
+            Assert.True(Math.Abs(rr[k] - z[k].Real) < 1e-9 * peak && Math.Abs(ri[k] - z[k].Imaginary) < 1e-9 * peak, $"reference bin {k}");
+            Assert.True(Math.Abs(re[k] - rr[k]) < 1e-5 * peak && Math.Abs(im[k] - ri[k]) < 1e-5 * peak, $"n={n} bin {k}");
+        }
+    }
+
+    [Fact]
+    public void RejectsNonPowersOfTwoAndWrongLengths()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => new ComplexFft(6));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new ComplexFft(0));
+        Assert.Throws<ArgumentException>(() => new ComplexFft(8).Forward(new float[8], new float[4]));
+    }
+}
