@@ -21,6 +21,7 @@ public class LogMelBenchmarks
     private float[] _resampled = null!;
     private Resampler _resampler = null!;
     private RealFft _fft = null!;
+    private RealFft _fft400 = null!;
     private float[] _re = null!;
     private float[] _im = null!;
 
@@ -38,6 +39,7 @@ public class LogMelBenchmarks
         _resampler = new Resampler(44100, Rate);
         _resampled = new float[_resampler.OutputLength(_audio44k.Length)];
         _fft = new RealFft(512);
+        _fft400 = new RealFft(400);
         _re = new float[_fft.BinCount];
         _im = new float[_fft.BinCount];
     }
@@ -57,4 +59,8 @@ public class LogMelBenchmarks
     /// <summary>One 512-point real FFT.</summary>
     [Benchmark]
     public void RealFft512() => _fft.Forward(_audio.AsSpan(0, 512), _re, _im);
+
+    /// <summary>One 400-point real FFT (Bluestein, through 1024-point complex FFTs).</summary>
+    [Benchmark]
+    public void RealFft400() => _fft400.Forward(_audio.AsSpan(0, 400), _re, _im);
 }

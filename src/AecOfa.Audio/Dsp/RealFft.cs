@@ -5,23 +5,21 @@ namespace AecOfa.Audio.Dsp;
 /// <summary>
 /// Forward FFT of a real signal of any length n >= 2, returning the n/2 + 1 non-redundant bins, unnormalized:
 /// X[k] = sum_t x[t] exp(-2 pi i k t / n).
-/// Power-of-two n: the n real samples are packed as n/2 complex values (even samples real, odd imaginary),
-/// transformed by <see cref="ComplexFft"/>, and split into the spectrum (allocation-free).
-/// Other n (e.g. torchaudio's default 400): Bluestein's chirp-z algorithm, a circular convolution done with
-/// power-of-two complex FFTs of size >= 2n - 1 (about 4x the work of the next power of two; its scratch comes from
-/// <see cref="ArrayPool{T}.Shared"/>). Tables are built once; transforms keep no state, so one instance can be
+/// Even n: the n real samples are packed as n/2 complex values (even samples real, odd imaginary), transformed,
+/// and split into the spectrum. The n/2-point transform is <see cref="ComplexFft"/> when n is a power of two
+/// (allocation-free), otherwise Bluestein's chirp-z algorithm (e.g. torchaudio's default n_fft = 400), a circular
+/// convolution done with power-of-two complex FFTs, several times slower, scratch from
+/// <see cref="ArrayPool{T}.Shared"/>. Odd n: Bluestein on all n samples. Tables are built once; transforms keep no state, so one instance can be
 /// shared between threads.
 /// </summary>
 public sealed class RealFft
 {
-    private readonly int _half;          // power of two: m = n / 2 packed complex points
-    private readonly ComplexFft _fft;    // size m (power of two) or the Bluestein convolution size
-    private readonly float[] _splitCos;  // cos(2 pi k / n), k <= m / 2
+    private readonly int _half;             // even n: m = n / 2 packed complex points
+    private readonly ComplexFft? _fft;      // n a power of two: packed transform of size m
+    private readonly BluesteinDft? _packed; // other even n: packed transform of size m
+    private readonly BluesteinDft? _odd;    // odd n: direct transform of size n
+    private readonly float[] _splitCos;     // even n: cos(2 pi k / n), k <= m / 2
     private readonly float[] _splitSin;
-    private readonly float[]? _chirpRe;  // Bluestein: w_t = exp(-i pi t^2 / n), t < n
-    private readonly float[]? _chirpIm;
-    private readonly float[]? _kernelRe; // Bluestein: FFT of conj(w) laid out circularly, scaled by 1 / M
-    private readonly float[]? _kernelIm;
 
     public RealFft(int size)
     {
@@ -32,53 +30,36 @@ public sealed class RealFft
 
         Size = size;
         IsPowerOfTwo = (size & (size - 1)) == 0;
-        if (IsPowerOfTwo)
+        _half = size / 2;
+        if (size % 2 == 1)
         {
-            _half = size / 2;
-            _fft = new ComplexFft(_half);
-            _splitCos = new float[_half / 2 + 1];
-            _splitSin = new float[_splitCos.Length];
-            for (int k = 0; k < _splitCos.Length; k++)
-            {
-                double a = 2 * Math.PI * k / size;
-                _splitCos[k] = (float)Math.Cos(a);
-                _splitSin[k] = (float)Math.Sin(a);
-            }
-
+            _odd = new BluesteinDft(size);
+            _splitCos = _splitSin = [];
             return;
         }
 
-        _splitCos = _splitSin = [];
-        int convolution = (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)(2 * size - 1));
-        _fft = new ComplexFft(convolution);
-        _chirpRe = new float[size];
-        _chirpIm = new float[size];
-        var kernelRe = new float[convolution];
-        var kernelIm = new float[convolution];
-        for (int t = 0; t < size; t++)
+        if (IsPowerOfTwo)
         {
-            // t^2 mod 2n keeps the angle exact for large t.
-            double a = Math.PI * ((long)t * t % (2L * size)) / size;
-            _chirpRe[t] = (float)Math.Cos(a);
-            _chirpIm[t] = (float)-Math.Sin(a);
-            float scale = 1f / convolution;
-            kernelRe[t] = (float)Math.Cos(a) * scale;
-            kernelIm[t] = (float)Math.Sin(a) * scale;
-            if (t > 0)
-            {
-                kernelRe[convolution - t] = kernelRe[t];
-                kernelIm[convolution - t] = kernelIm[t];
-            }
+            _fft = new ComplexFft(_half);
+        }
+        else
+        {
+            _packed = new BluesteinDft(_half);
         }
 
-        _fft.Forward(kernelRe, kernelIm);
-        _kernelRe = kernelRe;
-        _kernelIm = kernelIm;
+        _splitCos = new float[_half / 2 + 1];
+        _splitSin = new float[_splitCos.Length];
+        for (int k = 0; k < _splitCos.Length; k++)
+        {
+            double a = 2 * Math.PI * k / size;
+            _splitCos[k] = (float)Math.Cos(a);
+            _splitSin[k] = (float)Math.Sin(a);
+        }
     }
 
     public int Size { get; }
 
-    /// <summary>True when the fast packed path is used; otherwise Bluestein.</summary>
+    /// <summary>True when the allocation-free radix-2 path is used; otherwise Bluestein.</summary>
     public bool IsPowerOfTwo { get; }
 
     /// <summary>Non-redundant output bins: Size / 2 + 1.</summary>
@@ -97,28 +78,41 @@ public sealed class RealFft
             throw new ArgumentException($"outputs need {BinCount} bins, got {real.Length} and {imag.Length}");
         }
 
-        if (IsPowerOfTwo)
+        if (_odd is not null)
         {
-            ForwardPacked(input, real, imag);
+            _odd.Forward(input, ReadOnlySpan<float>.Empty, real, imag, BinCount);
         }
         else
         {
-            ForwardBluestein(input, real, imag);
+            ForwardPacked(input, real, imag);
         }
     }
 
     private void ForwardPacked(ReadOnlySpan<float> input, Span<float> real, Span<float> imag)
     {
         int m = _half;
-        ReadOnlySpan<int> reverse = _fft.BitReverse;
-        for (int k = 0; k < m; k++)
+        if (_fft is not null)
         {
-            int r = reverse[k];
-            real[r] = input[2 * k];
-            imag[r] = input[2 * k + 1];
-        }
+            ReadOnlySpan<int> reverse = _fft.BitReverse;
+            for (int k = 0; k < m; k++)
+            {
+                int r = reverse[k];
+                real[r] = input[2 * k];
+                imag[r] = input[2 * k + 1];
+            }
 
-        _fft.Butterflies(real[..m], imag[..m]);
+            _fft.Butterflies(real[..m], imag[..m]);
+        }
+        else
+        {
+            for (int k = 0; k < m; k++)
+            {
+                real[k] = input[2 * k];
+                imag[k] = input[2 * k + 1];
+            }
+
+            _packed!.Forward(real[..m], imag[..m], real, imag, m);
+        }
 
         // Split Z (FFT of packed pairs) into X: X[k] = E[k] + W^k O[k], with E, O the spectra of even and odd samples.
         float z0r = real[0], z0i = imag[0];
@@ -141,47 +135,6 @@ public sealed class RealFft
                 real[j] = er - tr;
                 imag[j] = -ei + ti;
             }
-        }
-    }
-
-    private void ForwardBluestein(ReadOnlySpan<float> input, Span<float> real, Span<float> imag)
-    {
-        // X[k] = w_k sum_t (x_t w_t) conj(w_{k-t}), w_t = exp(-i pi t^2 / n): a convolution with conj(w).
-        int n = Size, size = _fft.Size;
-        float[] aRe = ArrayPool<float>.Shared.Rent(size);
-        float[] aIm = ArrayPool<float>.Shared.Rent(size);
-        try
-        {
-            Span<float> ar = aRe.AsSpan(0, size), ai = aIm.AsSpan(0, size);
-            for (int t = 0; t < n; t++)
-            {
-                ar[t] = input[t] * _chirpRe![t];
-                ai[t] = input[t] * _chirpIm![t];
-            }
-
-            ar[n..].Clear();
-            ai[n..].Clear();
-            _fft.Forward(ar, ai);
-            // Pointwise product with the kernel spectrum, conjugated so a forward FFT performs the inverse.
-            for (int k = 0; k < size; k++)
-            {
-                float xr = ar[k], xi = ai[k], kr = _kernelRe![k], ki = _kernelIm![k];
-                ar[k] = xr * kr - xi * ki;
-                ai[k] = -(xr * ki + xi * kr);
-            }
-
-            _fft.Forward(ar, ai);
-            for (int k = 0; k < BinCount; k++)
-            {
-                float cr = ar[k], ci = -ai[k]; // undo the conjugation
-                real[k] = cr * _chirpRe![k] - ci * _chirpIm![k];
-                imag[k] = cr * _chirpIm[k] + ci * _chirpRe[k];
-            }
-        }
-        finally
-        {
-            ArrayPool<float>.Shared.Return(aRe);
-            ArrayPool<float>.Shared.Return(aIm);
         }
     }
 

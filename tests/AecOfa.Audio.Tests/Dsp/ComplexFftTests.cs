@@ -32,6 +32,36 @@ public sealed class ComplexFftTests
         }
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    [InlineData(5)]
+    [InlineData(12)]
+    [InlineData(100)]
+    [InlineData(257)]
+    public void BluesteinMatchesNaiveFloat64Dft(int n)
+    {
+        var rng = new Random(n);
+        var re = Enumerable.Range(0, n).Select(_ => (float)(rng.NextDouble() * 2 - 0.7)).ToArray();
+        var im = Enumerable.Range(0, n).Select(_ => (float)(rng.NextDouble() * 2 - 1.2)).ToArray();
+        var rr = new double[n];
+        var ri = new double[n];
+        ComplexFft.ReferenceDft(re.Select(v => (double)v).ToArray(), im.Select(v => (double)v).ToArray(), rr, ri);
+        double peak = Enumerable.Range(0, n).Max(k => Math.Sqrt(rr[k] * rr[k] + ri[k] * ri[k]));
+        var outRe = new float[n];
+        var outIm = new float[n];
+        new BluesteinDft(n).Forward(re, im, outRe, outIm, n);
+        for (int k = 0; k < n; k++)
+        {
+            Assert.True(Math.Abs(outRe[k] - rr[k]) < 1e-5 * peak && Math.Abs(outIm[k] - ri[k]) < 1e-5 * peak, $"n={n} bin {k}");
+        }
+
+        // In place (outputs aliasing the inputs) gives the same result.
+        new BluesteinDft(n).Forward(re, im, re, im, n);
+        Assert.Equal(outRe, re);
+        Assert.Equal(outIm, im);
+    }
+
     [Fact]
     public void RejectsNonPowersOfTwoAndWrongLengths()
     {

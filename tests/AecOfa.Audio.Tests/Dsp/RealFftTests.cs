@@ -20,7 +20,7 @@ public sealed class RealFftTests
     }
 
     // Powers of two (packed path) and other sizes (Bluestein path).
-    public static TheoryData<int> Sizes => new() { 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 3, 5, 7, 33, 100, 400, 1000 };
+    public static TheoryData<int> Sizes => new() { 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 3, 5, 6, 7, 10, 33, 100, 400, 1000 };
 
     [Theory]
     [MemberData(nameof(Sizes))]
