@@ -1,10 +1,4 @@
 namespace AecOfa.Audio.Augmentation;
 
-public enum MaskAxis
-{
-    Time,
-    Frequency,
-}
-
 /// <summary>A masked stripe: bins or frames [Start, Start + Width).</summary>
 public readonly record struct SpectrogramMask(MaskAxis Axis, int Start, int Width);

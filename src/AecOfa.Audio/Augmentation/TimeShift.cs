@@ -1,14 +1,5 @@
 namespace AecOfa.Audio.Augmentation;
 
-public enum TimeShiftMode
-{
-    /// <summary>Circular: what leaves one end re-enters at the other.</summary>
-    Roll,
-
-    /// <summary>Linear: vacated samples or frames become the fill value.</summary>
-    Fill,
-}
-
 /// <summary>
 /// Shifts audio (samples) or features (frames of every bin row) by an offset drawn uniformly in
 /// [-MaxShift, MaxShift]; positive moves content later. In place, allocation-free. Deterministic for a seeded Random.
