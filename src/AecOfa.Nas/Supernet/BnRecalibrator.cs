@@ -1,0 +1,67 @@
+using AecOfa.Engine;
+using AecOfa.Engine.Ops;
+using AecOfa.Nas.Elastic;
+using AecOfa.Nas.Space;
+
+namespace AecOfa.Nas.Supernet;
+
+/// <summary>
+/// Exact BN statistics for one sub-network (OFA's set_running_statistics, done exactly): over a fixed subset of
+/// training features (default 2000 clips in batches of 200), without gradients, the sub-network runs with every
+/// BN normalizing by its batch's statistics (as in training) while each BN's per-batch count, mean and M2 are merged
+/// in float64 (Chan et al.), so each layer ends with the exact mean and population variance of everything it saw,
+/// whatever the batch sizes. The results overwrite the first C running statistics of every BN the sub-network
+/// reaches — the stem, first block and head BNs included — and nothing else.
+/// </summary>
+public sealed class BnRecalibrator
+{
+    public const int DefaultClips = 2000;
+    public const int DefaultBatchSize = 200;
+
+    private readonly IFeatureBatches _data;
+
+    public BnRecalibrator(IFeatureBatches data, int clips = DefaultClips, int batchSize = DefaultBatchSize)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        if (clips < 1) throw new ArgumentOutOfRangeException(nameof(clips), clips, "must be >= 1");
+        if (batchSize < 1) throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "must be >= 1");
+        _data = data;
+        Clips = clips;
+        BatchSize = batchSize;
+    }
+
+    public int Clips { get; }
+    public int BatchSize { get; }
+
+    /// <summary>Recomputes the statistics of every BN slice <paramref name="config"/> uses; returns what was seen.</summary>
+    public RecalibrationResult Recalibrate(OfaSupernet supernet, ArchConfig config) => Recalibrate(supernet, config, null);
+
+    internal RecalibrationResult Recalibrate(OfaSupernet supernet, ArchConfig config, Action<Engine.Nn.Module, Tensor>? observe)
+    {
+        ArgumentNullException.ThrowIfNull(supernet);
+        ArgumentNullException.ThrowIfNull(config);
+        config.Validate(supernet.Space);
+        var pass = new RecalibrationPass { Observe = observe };
+        int clips = 0, batches = 0;
+        using (GradMode.NoGrad())
+        {
+            foreach (var batch in _data.Batches(Clips, BatchSize))
+            {
+                if (clips >= Clips) break;
+                var x = batch ?? throw new InvalidOperationException($"BnRecalibrator: the data source yielded a null batch (batch {batches})");
+                if (x.Rank != 4 || x.Shape[0] < 1)
+                    throw new InvalidOperationException($"BnRecalibrator: batch {batches} has shape ({string.Join(", ", x.Shape)}); expected (N, 1, mel bins, frames)");
+                if (clips + x.Shape[0] > Clips) x = TensorOps.Slice(x, 0, 0, Clips - clips);
+                supernet.Features(x, config, pass);
+                clips += x.Shape[0];
+                batches++;
+            }
+        }
+        if (clips == 0) throw new InvalidOperationException("BnRecalibrator: the data source yielded no clips; BN statistics were left unchanged");
+        pass.Commit();
+        return new RecalibrationResult(config, clips, batches, pass.LayerCount);
+    }
+}
+
+/// <summary>What one recalibration used: clips and batches read, and BN layers whose active slices were rewritten.</summary>
+public sealed record RecalibrationResult(ArchConfig Config, int Clips, int Batches, int BatchNormLayers);

@@ -1,0 +1,73 @@
+using AecOfa.Engine;
+using AecOfa.Nas.Metrics;
+using AecOfa.Nas.Space;
+
+namespace AecOfa.Nas.Supernet;
+
+/// <summary>Validation metrics of one sub-network, with the recalibration that preceded them.</summary>
+public sealed record SubnetEvaluation(ArchConfig Config, ClassificationReport Report, int Examples, RecalibrationResult Recalibration);
+
+/// <summary>
+/// Evaluates sub-networks of a supernet on validation data. <see cref="Evaluate"/> ALWAYS recalibrates the BN
+/// statistics of the config first (<see cref="BnRecalibrator"/>), then runs the supernet in eval mode without a tape
+/// and scores the logits with <see cref="ClassificationMetrics"/> (mAP, mean AUC, d'). There is deliberately no
+/// entry point that evaluates with whatever statistics the supernet holds: those describe another sub-network (or
+/// the training mixture), which is the classic way to get meaningless OFA numbers. The supernet's train/eval mode is
+/// restored afterwards; its running statistics keep the evaluated config's values.
+/// </summary>
+public sealed class SubnetEvaluator
+{
+    public const int DefaultBatchSize = 200;
+
+    private readonly OfaSupernet _supernet;
+    private readonly BnRecalibrator _recalibrator;
+    private readonly ILabeledBatches _validation;
+
+    public SubnetEvaluator(OfaSupernet supernet, BnRecalibrator recalibrator, ILabeledBatches validation, int batchSize = DefaultBatchSize)
+    {
+        ArgumentNullException.ThrowIfNull(supernet);
+        ArgumentNullException.ThrowIfNull(recalibrator);
+        ArgumentNullException.ThrowIfNull(validation);
+        if (batchSize < 1) throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "must be >= 1");
+        _supernet = supernet;
+        _recalibrator = recalibrator;
+        _validation = validation;
+        BatchSize = batchSize;
+    }
+
+    public int BatchSize { get; }
+
+    public SubnetEvaluation Evaluate(ArchConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        var recalibration = _recalibrator.Recalibrate(_supernet, config);
+        int classes = _supernet.Space.Classes;
+        var scores = new List<float>();
+        var targets = new List<float>();
+        bool wasTraining = _supernet.IsTraining;
+        _supernet.Eval();
+        try
+        {
+            using var _ = GradMode.NoGrad();
+            int batch = 0;
+            foreach (var (features, target) in _validation.Batches(BatchSize))
+            {
+                ArgumentNullException.ThrowIfNull(features);
+                ArgumentNullException.ThrowIfNull(target);
+                if (target.Rank != 2 || target.Shape[0] != features.Shape[0] || target.Shape[1] != classes)
+                    throw new InvalidOperationException(
+                        $"SubnetEvaluator: validation batch {batch} has targets ({string.Join(", ", target.Shape)}) for {features.Shape[0]} examples; expected (N, {classes})");
+                scores.AddRange(_supernet.Forward(features, config).Data);
+                targets.AddRange(target.Data);
+                batch++;
+            }
+        }
+        finally
+        {
+            if (wasTraining) _supernet.Train();
+        }
+        if (scores.Count == 0) throw new InvalidOperationException("SubnetEvaluator: the validation data yielded no examples");
+        var report = ClassificationMetrics.Evaluate(scores.ToArray(), targets.ToArray(), classes);
+        return new SubnetEvaluation(config, report, scores.Count / classes, recalibration);
+    }
+}
