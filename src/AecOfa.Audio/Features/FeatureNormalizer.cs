@@ -150,21 +150,7 @@ public sealed class FeatureNormalizer
     }
 
     /// <summary>Writes the JSON atomically (temporary file in the same folder, then rename).</summary>
-    public void Save(string path)
-    {
-        string full = Path.GetFullPath(path);
-        string temp = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            File.WriteAllText(temp, ToJson());
-            File.Move(temp, full, overwrite: true);
-        }
-        catch
-        {
-            File.Delete(temp);
-            throw;
-        }
-    }
+    public void Save(string path) => AecOfa.Audio.IO.AtomicFile.WriteAllText(path, ToJson());
 
     public static FeatureNormalizer Load(string path) => FromJson(File.ReadAllText(path), path);
 
