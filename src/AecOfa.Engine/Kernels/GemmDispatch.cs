@@ -15,6 +15,13 @@ public static partial class Gemm
         bool transA, bool transB, int m, int n, int k,
         ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb,
         Span<float> c, int ldc, bool accumulate)
+        => SgemmWith(path, route, GemmSwap.Auto, maxThreads, transA, transB, m, n, k, a, lda, b, ldb, c, ldc, accumulate);
+
+    /// <summary>As above, also forcing whether the packed route computes C^T = op(B)^T op(A)^T.</summary>
+    internal static unsafe void SgemmWith(GemmKernelPath path, GemmRoute route, GemmSwap swapRule, int maxThreads,
+        bool transA, bool transB, int m, int n, int k,
+        ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb,
+        Span<float> c, int ldc, bool accumulate)
     {
         Validate(transA, transB, m, n, k, a, lda, b, ldb, c, ldc);
         var cfg = GemmKernelConfig.For(path);
@@ -34,12 +41,31 @@ public static partial class Gemm
         };
         fixed (float* pa = a, pb = b, pc = c)
         {
-            var body = new GemmRangeBody(cfg, direct, transA, transB, m, n, k, pa, lda, pb, ldb, pc, ldc, accumulate,
+            bool swap = swapRule switch
+            {
+                GemmSwap.Never => false,
+                GemmSwap.Always => !direct,
+                _ => !direct && PreferSwap(cfg, m, n),
+            };
+            var body = new GemmRangeBody(cfg, direct, swap, transA, transB, m, n, k, pa, lda, pb, ldb, pc, ldc, accumulate,
                 maxThreads, out int count);
             if (count == 1) body.Invoke(0, 1);
             else WorkerPool.For(count, ref body, maxThreads);
         }
     }
+
+    /// <summary>
+    /// Swap (compute C^T) when that fills the MR x NR tiles much better: a C with few columns and many rows,
+    /// such as n = 8 against NR = 32. Tile fill = (m / m rounded up to MR) * (n / n rounded up to NR).
+    /// </summary>
+    internal static bool PreferSwap(in GemmKernelConfig cfg, int m, int n)
+    {
+        double fill = Fill(m, cfg.MR) * Fill(n, cfg.NR);
+        double swappedFill = Fill(n, cfg.MR) * Fill(m, cfg.NR);
+        return swappedFill > 1.25 * fill; // the transposed tile store costs something: demand a clear gain
+    }
+
+    private static double Fill(int size, int tile) => size / (double)((size + tile - 1) / tile * tile);
 
     private static bool CanDirect(in GemmKernelConfig cfg, bool transB) => !transB && cfg.Path != GemmKernelPath.Scalar;
 

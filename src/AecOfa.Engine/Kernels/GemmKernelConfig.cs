@@ -20,6 +20,14 @@ internal enum GemmRoute
     Direct,
 }
 
+/// <summary>Whether the packed route computes C^T = op(B)^T op(A)^T (tiles stored transposed). Auto decides by shape.</summary>
+internal enum GemmSwap
+{
+    Auto,
+    Never,
+    Always,
+}
+
 /// <summary>
 /// One micro-kernel and its cache blocking (BLIS names): MR x NR register tile; KC = depth of a packed panel
 /// (B micro-panel KC x NR stays in L1d); MC = rows of the packed A block (MC x KC in L2); NC = columns of the packed
@@ -58,7 +66,7 @@ internal readonly unsafe struct GemmKernelConfig
             throw new PlatformNotSupportedException($"Sgemm: kernel path {path} is not hardware-accelerated on this machine.");
         return path switch
         {
-            GemmKernelPath.Vector512 => new(path, 6, 32, 144, 256, 3072, &GemmMicroKernels.KernelVector512_6x32),
+            GemmKernelPath.Vector512 => new(path, 8, 32, 144, 256, 3072, &GemmMicroKernels.KernelVector512_8x32),
             GemmKernelPath.Vector256 => new(path, 6, 16, 144, 256, 3072, &GemmMicroKernels.KernelVector256_6x16),
             _ => new(path, 4, 8, 128, 256, 2048, &GemmMicroKernels.KernelScalar_4x8),
         };

@@ -7,13 +7,24 @@ namespace AecOfa.Engine.Kernels;
 /// pack A block) -> jr (NR) -> ir (MR) -> micro-kernel. Packed panels are zero-padded to full MR / NR, so edge
 /// tiles run the same kernel into a scratch tile whose valid part is then merged: nothing outside A, B or C is read.
 /// The depth blocks depend only on k, so every C element gets the same arithmetic whatever the split of M or N.
+/// Swapped mode computes C^T = op(B)^T op(A)^T instead (tiles stored transposed into C), for a short-and-wide
+/// C whose few columns would leave most of an NR-wide tile empty (e.g. n = 8 against NR = 32). a*b = b*a, so the
+/// swap changes no bit of the result.
 /// </summary>
 internal static unsafe class GemmPacked
 {
     /// <summary>C (m x n, row stride ldc) = op(A) op(B) (+ C when accumulate). Requires m, n, k >= 1.</summary>
     public static void Run(in GemmKernelConfig cfg, bool transA, bool transB, int m, int n, int k,
-        float* a, nint lda, float* b, nint ldb, float* c, nint ldc, bool accumulate)
+        float* a, nint lda, float* b, nint ldb, float* c, nint ldc, bool accumulate, bool swap)
     {
+        if (swap)
+        {
+            // C^T (n x m) = op(B)^T op(A)^T: op(B)^T is "op" of the stored B with the flag flipped, likewise A.
+            (transA, transB) = (!transB, !transA);
+            float* t = a; a = b; b = t;
+            (lda, ldb) = (ldb, lda);
+            (m, n) = (n, m);
+        }
         int mr = cfg.MR, nr = cfg.NR;
         // Balanced depth blocks (k = 257 gives 129 + 128, not 256 + 1); a function of k alone.
         int kBlocks = (k + cfg.KC - 1) / cfg.KC;
@@ -36,14 +47,15 @@ internal static unsafe class GemmPacked
                 {
                     int mc = Math.Min(cfg.MC, m - ic);
                     PackA(transA, a, lda, ic, mc, pc, kc, packA, mr);
-                    Macro(cfg, mc, nc, kc, packA, packB, c + ic * ldc + jc, ldc, add, tile);
+                    float* cBlock = swap ? c + jc * ldc + ic : c + ic * ldc + jc;
+                    Macro(cfg, mc, nc, kc, packA, packB, cBlock, ldc, add, swap, tile);
                 }
             }
         }
     }
 
     private static void Macro(in GemmKernelConfig cfg, int mc, int nc, int kc, float* packA, float* packB,
-        float* c, nint ldc, bool add, float* tile)
+        float* c, nint ldc, bool add, bool swap, float* tile)
     {
         int mr = cfg.MR, nr = cfg.NR;
         var kernel = cfg.Kernel;
@@ -55,6 +67,19 @@ internal static unsafe class GemmPacked
             {
                 int mrValid = Math.Min(mr, mc - ir);
                 float* ap = packA + (nint)ir * kc;
+                if (swap)
+                {
+                    // Tile element (r, j) of C^T is C (jr + j, ir + r).
+                    float* ct = c + jr * ldc + ir;
+                    kernel(kc, ap, bp, tile, nr, false);
+                    for (int j = 0; j < nrValid; j++)
+                    {
+                        float* cr = ct + j * ldc;
+                        if (add) for (int r = 0; r < mrValid; r++) cr[r] += tile[r * nr + j];
+                        else for (int r = 0; r < mrValid; r++) cr[r] = tile[r * nr + j];
+                    }
+                    continue;
+                }
                 float* cp = c + ir * ldc + jr;
                 if (mrValid == mr && nrValid == nr)
                 {
