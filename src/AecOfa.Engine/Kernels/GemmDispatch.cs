@@ -71,8 +71,9 @@ public static partial class Gemm
 
     /// <summary>
     /// Direct (no-pack) when packing would cost about as much as the multiply: very few rows (each packed B
-    /// element is used only m times, and a 6-row panel would be mostly padding) or a tiny problem overall.
+    /// element is used only m times) or a tiny problem overall; and only when C has at least one vector of
+    /// columns (narrower C would run the direct path's scalar tail).
     /// </summary>
     internal static bool PreferDirect(in GemmKernelConfig cfg, int m, int n, int k)
-        => m <= 4 || (long)m * n * k <= 24 * 24 * 24;
+        => n >= 16 && (m <= 8 || (long)m * n * k <= 64 * 64 * 64);
 }
