@@ -70,10 +70,11 @@ public static partial class Gemm
     private static bool CanDirect(in GemmKernelConfig cfg, bool transB) => !transB && cfg.Path != GemmKernelPath.Scalar;
 
     /// <summary>
-    /// Direct (no-pack) when packing would cost about as much as the multiply: very few rows (each packed B
-    /// element is used only m times) or a tiny problem overall; and only when C has at least one vector of
-    /// columns (narrower C would run the direct path's scalar tail).
+    /// Direct (no-pack) when packing would cost about as much as the multiply, or buys nothing: very few rows
+    /// (each packed B element would be used only m times), or a B small enough to stay in L2 (k * n floats up to
+    /// 256 KB) with whole 8-lane column blocks (the direct path's scalar tail columns are slow). Measured on the
+    /// machine of benchmarks/RESULTS.md: direct 85-110 GFLOP/s vs packed 30-80 on such shapes, equal at 256-cubed.
     /// </summary>
     internal static bool PreferDirect(in GemmKernelConfig cfg, int m, int n, int k)
-        => n >= 16 && (m <= 8 || (long)m * n * k <= 64 * 64 * 64);
+        => n >= 16 && (m <= 16 || (n % 8 == 0 && (long)k * n <= 64 * 1024));
 }
