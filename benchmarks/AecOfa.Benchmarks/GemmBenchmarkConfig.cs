@@ -18,6 +18,7 @@ public sealed class GemmBenchmarkConfig : ManualConfig
         AddJob(Job.Default.WithLaunchCount(1).WithWarmupCount(3).WithIterationCount(7)
             .WithIterationTime(TimeInterval.FromMilliseconds(150)).WithId("GemmShort"));
         AddColumn(StatisticColumn.Min, StatisticColumn.Median);
+        WithSummaryStyle(SummaryStyle.Default.WithMaxParameterColumnWidth(48));
         AddColumn(new GflopsColumn(fractionOfPeak: false), new GflopsColumn(fractionOfPeak: true));
     }
 

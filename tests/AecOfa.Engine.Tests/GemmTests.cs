@@ -82,13 +82,13 @@ public class GemmTests
         // boundaries fall inside tiles and depth blocks are uneven.
         { nameof(GemmRoute.Packed), 37, 1001, 300, false, false },
         { nameof(GemmRoute.Packed), 1001, 37, 300, true, true },
-        { nameof(GemmRoute.Packed), 257, 259, 33, false, true },
-        { nameof(GemmRoute.Packed), 2, 300, 1000, true, false },
-        { nameof(GemmRoute.Direct), 3, 4001, 129, false, false },
-        { nameof(GemmRoute.Direct), 131, 67, 257, true, false },
-        { nameof(GemmRoute.Auto), 96, 1600, 24, false, false },
-        { nameof(GemmRoute.Auto), 960, 8, 160, false, false }, // swapped (C^T) packed route
-        { nameof(GemmRoute.Auto), 33, 10, 2049, false, true },
+        { nameof(GemmRoute.Packed), 257, 259, 65, false, true },
+        { nameof(GemmRoute.Packed), 2, 3000, 1000, true, false },
+        { nameof(GemmRoute.Direct), 3, 4001, 400, false, false },
+        { nameof(GemmRoute.Direct), 131, 67, 513, true, false },
+        { nameof(GemmRoute.Auto), 96, 1600, 40, false, false },
+        { nameof(GemmRoute.Auto), 960, 8, 600, false, false }, // swapped (C^T) packed route
+        { nameof(GemmRoute.Auto), 33, 10, 16001, false, true },
     };
 
     [Theory]

@@ -3,8 +3,12 @@ namespace AecOfa.Engine.Kernels;
 /// <summary>Routing of <see cref="Gemm.Sgemm"/>: kernel path, packed or direct, thread split.</summary>
 public static partial class Gemm
 {
-    /// <summary>Below this many multiply-adds one thread finishes before a pool wake-up pays off.</summary>
-    internal const long ParallelMinMacs = 1L << 19;
+    /// <summary>
+    /// Below this many multiply-adds (about 40-80 us on one core) one thread finishes before a pool wake-up pays
+    /// off. Measured: at 2.1 M MACs (a 4x7-map 1x1 conv of one clip) two threads were slower than one on the
+    /// shared 2-core machine.
+    /// </summary>
+    internal const long ParallelMinMacs = 1L << 22;
 
     /// <summary>
     /// Sgemm with the choices forced (tests and benchmarks): kernel path (Auto = best available), route
