@@ -34,7 +34,7 @@ internal static unsafe class GemmPacked
         int ncMax = Math.Min(cfg.NC, RoundUp(n, nr));
         float* packA = GemmPackBuffers.A(mcMax * kcStep);
         float* packB = GemmPackBuffers.B(ncMax * kcStep);
-        float* tile = stackalloc float[mr * nr];
+        float* tile = stackalloc float[mr * nr + 64]; // + an 8 x 8 scratch block for the swapped merge
 
         for (int jc = 0; jc < n; jc += cfg.NC)
         {
@@ -73,6 +73,18 @@ internal static unsafe class GemmPacked
                     // Tile element (r, j) of C^T is C (jr + j, ir + r).
                     float* ct = c + jr * ldc + ir;
                     kernel(kc, ap, bp, tile, nr, false);
+                    if (mrValid == 8 && Avx.IsSupported)
+                    {
+                        // 8 x 8 blocks of the tile transposed in registers, then one 8-wide merge per C row.
+                        float* block = tile + mr * nr; // scratch after the tile
+                        for (int jb = 0; jb < nrValid; jb += 8)
+                        {
+                            Transpose8x8(tile + jb, nr, block, 8);
+                            int rowsHere = Math.Min(8, nrValid - jb);
+                            for (int j = 0; j < rowsHere; j++) MergeRow(ct + (jb + j) * ldc, block + j * 8, 8, add);
+                        }
+                        continue;
+                    }
                     for (int j = 0; j < nrValid; j++)
                     {
                         float* cr = ct + j * ldc;
