@@ -1,50 +1,50 @@
+using System.Buffers;
+
 namespace AecOfa.Audio.Dsp;
 
 /// <summary>
-/// Forward FFT of a real signal whose length is a power of two (2 or more). The n real samples are packed as
-/// n/2 complex values (even samples real, odd samples imaginary), transformed by an iterative radix-2
-/// decimation-in-time complex FFT, and split into the n/2 + 1 non-redundant bins. Unnormalized:
-/// X[k] = sum_t x[t] exp(-2 pi i k t / n). Tables are built once; the transform itself allocates nothing and
-/// keeps no state, so one instance can be shared between threads.
+/// Forward FFT of a real signal of any length n >= 2, returning the n/2 + 1 non-redundant bins, unnormalized:
+/// X[k] = sum_t x[t] exp(-2 pi i k t / n).
+/// Even n: the n real samples are packed as n/2 complex values (even samples real, odd imaginary), transformed,
+/// and split into the spectrum. The n/2-point transform is <see cref="ComplexFft"/> when n is a power of two
+/// (allocation-free), otherwise Bluestein's chirp-z algorithm (e.g. torchaudio's default n_fft = 400), a circular
+/// convolution done with power-of-two complex FFTs, several times slower, scratch from
+/// <see cref="ArrayPool{T}.Shared"/>. Odd n: Bluestein on all n samples. Tables are built once; transforms keep no state, so one instance can be
+/// shared between threads.
 /// </summary>
 public sealed class RealFft
 {
-    private readonly int _half;          // m = n / 2 complex points
-    private readonly int[] _bitReverse;  // over m
-    private readonly float[] _cos;       // cos(2 pi j / m), j < m / 2
-    private readonly float[] _sin;       // sin(2 pi j / m)
-    private readonly float[] _splitCos;  // cos(2 pi k / n), k <= m / 2
+    private readonly int _half;             // even n: m = n / 2 packed complex points
+    private readonly ComplexFft? _fft;      // n a power of two: packed transform of size m
+    private readonly BluesteinDft? _packed; // other even n: packed transform of size m
+    private readonly BluesteinDft? _odd;    // odd n: direct transform of size n
+    private readonly float[] _splitCos;     // even n: cos(2 pi k / n), k <= m / 2
     private readonly float[] _splitSin;
 
     public RealFft(int size)
     {
-        if (size < 2 || (size & (size - 1)) != 0)
+        if (size < 2)
         {
-            throw new ArgumentOutOfRangeException(nameof(size), size, "FFT size must be a power of two, at least 2");
+            throw new ArgumentOutOfRangeException(nameof(size), size, "FFT size must be at least 2");
         }
 
         Size = size;
+        IsPowerOfTwo = (size & (size - 1)) == 0;
         _half = size / 2;
-        int bits = System.Numerics.BitOperations.Log2((uint)_half);
-        _bitReverse = new int[_half];
-        for (int i = 0; i < _half; i++)
+        if (size % 2 == 1)
         {
-            int r = 0;
-            for (int b = 0; b < bits; b++)
-            {
-                r |= ((i >> b) & 1) << (bits - 1 - b);
-            }
-
-            _bitReverse[i] = r;
+            _odd = new BluesteinDft(size);
+            _splitCos = _splitSin = [];
+            return;
         }
 
-        _cos = new float[Math.Max(1, _half / 2)];
-        _sin = new float[_cos.Length];
-        for (int j = 0; j < _cos.Length; j++)
+        if (IsPowerOfTwo)
         {
-            double a = 2 * Math.PI * j / _half;
-            _cos[j] = (float)Math.Cos(a);
-            _sin[j] = (float)Math.Sin(a);
+            _fft = new ComplexFft(_half);
+        }
+        else
+        {
+            _packed = new BluesteinDft(_half);
         }
 
         _splitCos = new float[_half / 2 + 1];
@@ -59,8 +59,11 @@ public sealed class RealFft
 
     public int Size { get; }
 
+    /// <summary>True when the allocation-free radix-2 path is used; otherwise Bluestein.</summary>
+    public bool IsPowerOfTwo { get; }
+
     /// <summary>Non-redundant output bins: Size / 2 + 1.</summary>
-    public int BinCount => _half + 1;
+    public int BinCount => Size / 2 + 1;
 
     /// <summary>Transforms <paramref name="input"/> (Size samples) into BinCount real and imaginary parts.</summary>
     public void Forward(ReadOnlySpan<float> input, Span<float> real, Span<float> imag)
@@ -75,33 +78,40 @@ public sealed class RealFft
             throw new ArgumentException($"outputs need {BinCount} bins, got {real.Length} and {imag.Length}");
         }
 
-        int m = _half;
-        for (int k = 0; k < m; k++)
+        if (_odd is not null)
         {
-            int r = _bitReverse[k];
-            real[r] = input[2 * k];
-            imag[r] = input[2 * k + 1];
+            _odd.Forward(input, ReadOnlySpan<float>.Empty, real, imag, BinCount);
         }
-
-        // Radix-2 butterflies over the m packed complex points.
-        for (int size = 2; size <= m; size <<= 1)
+        else
         {
-            int halfSize = size >> 1;
-            int step = m / size;
-            for (int start = 0; start < m; start += size)
+            ForwardPacked(input, real, imag);
+        }
+    }
+
+    private void ForwardPacked(ReadOnlySpan<float> input, Span<float> real, Span<float> imag)
+    {
+        int m = _half;
+        if (_fft is not null)
+        {
+            ReadOnlySpan<int> reverse = _fft.BitReverse;
+            for (int k = 0; k < m; k++)
             {
-                for (int j = 0; j < halfSize; j++)
-                {
-                    float wr = _cos[j * step], wi = -_sin[j * step];
-                    int a = start + j, b = a + halfSize;
-                    float br = real[b] * wr - imag[b] * wi;
-                    float bi = real[b] * wi + imag[b] * wr;
-                    real[b] = real[a] - br;
-                    imag[b] = imag[a] - bi;
-                    real[a] += br;
-                    imag[a] += bi;
-                }
+                int r = reverse[k];
+                real[r] = input[2 * k];
+                imag[r] = input[2 * k + 1];
             }
+
+            _fft.Butterflies(real[..m], imag[..m]);
+        }
+        else
+        {
+            for (int k = 0; k < m; k++)
+            {
+                real[k] = input[2 * k];
+                imag[k] = input[2 * k + 1];
+            }
+
+            _packed!.Forward(real[..m], imag[..m], real, imag, m);
         }
 
         // Split Z (FFT of packed pairs) into X: X[k] = E[k] + W^k O[k], with E, O the spectra of even and odd samples.

@@ -8,7 +8,8 @@ namespace AecOfa.Audio.Dsp;
 /// 2*HalfWidth input samples around t with the filter phase (n*M mod L), taken from a table precomputed once per
 /// ratio (each phase normalized to unit DC gain). The low-pass cutoff is placed at the lower of the two Nyquist
 /// frequencies: passband to 0.9 of it, stopband from 1.0 of it with <see cref="StopbandDb"/> attenuation, so tones
-/// just above the new Nyquist cannot alias. Samples outside the input are zero.
+/// just above the new Nyquist cannot alias. Samples outside the input are zero. Processing allocates nothing
+/// (except for ratios too fine to tabulate, whose phases are computed per output sample).
 /// Immutable after construction and thread-safe.
 /// </summary>
 public sealed class Resampler
@@ -124,10 +125,9 @@ public sealed class Resampler
             return;
         }
 
-        // Zero-pad by HalfWidth each side so every output is one full-length dot product.
+        // Taps of output n cover input [first, first + k), first = floor(n M / L) - HalfWidth + 1. Samples outside
+        // the input are zero, so edge outputs use only the overlapping part of the taps (no padded copy).
         int k = TapsPerPhase;
-        var padded = new float[input.Length + 2 * HalfWidth];
-        input.CopyTo(padded.AsSpan(HalfWidth));
         float[]? scratch = _table is null ? new float[k] : null;
         double[]? work = _table is null ? new double[k] : null;
         long position = 0; // n * M
@@ -146,7 +146,19 @@ public sealed class Resampler
                 coefficients = scratch;
             }
 
-            output[n] = TensorPrimitives.Dot(coefficients, padded.AsSpan((int)baseIndex + 1, k));
+            long first = baseIndex - HalfWidth + 1;
+            if (first >= 0 && first + k <= input.Length)
+            {
+                output[n] = TensorPrimitives.Dot(coefficients, input.Slice((int)first, k));
+            }
+            else
+            {
+                int j0 = (int)Math.Max(0, -first);
+                int j1 = (int)Math.Min(k, input.Length - first);
+                output[n] = j1 > j0
+                    ? TensorPrimitives.Dot(coefficients[j0..j1], input.Slice((int)(first + j0), j1 - j0))
+                    : 0f;
+            }
         }
     }
 

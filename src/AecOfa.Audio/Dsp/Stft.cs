@@ -49,7 +49,7 @@ public sealed class Stft
 
         return Padding == StftPadding.None
             ? sampleCount < FftSize ? 0 : 1 + (sampleCount - FftSize) / HopLength
-            : 1 + sampleCount / HopLength;
+            : 1 + (sampleCount + 2 * (FftSize / 2) - FftSize) / HopLength; // torch.stft: pad n_fft // 2 each side
     }
 
     public StftBuffers CreateBuffers() => new(FftSize, BinCount);
@@ -112,21 +112,4 @@ public sealed class Stft
 
         return samples[(int)(r < n ? r : period - r)];
     }
-}
-
-/// <summary>Scratch buffers for one thread's STFT work.</summary>
-public sealed class StftBuffers
-{
-    internal StftBuffers(int fftSize, int binCount)
-    {
-        Frame = new float[fftSize];
-        Real = new float[binCount];
-        Imag = new float[binCount];
-    }
-
-    internal float[] Frame { get; }
-
-    internal float[] Real { get; }
-
-    internal float[] Imag { get; }
 }

@@ -6,7 +6,8 @@ public enum StftPadding
     /// <summary>
     /// Frame t is centred on sample t*hop; the signal is extended by n_fft/2 on each side by reflection without
     /// repeating the edge sample (librosa center=True, torch.stft pad_mode="reflect"). Repeated reflection covers
-    /// signals shorter than n_fft/2. Frames: 1 + floor(N / hop) (0 for an empty signal).
+    /// signals shorter than n_fft/2. Frames: 1 + floor((N + 2 floor(n_fft/2) - n_fft) / hop), i.e. 1 + floor(N / hop)
+    /// for even n_fft (0 for an empty signal).
     /// </summary>
     CenterReflect,
 

@@ -65,9 +65,9 @@ public sealed record LogMelOptions
             Fail(nameof(SampleRate), SampleRate, "must be positive");
         }
 
-        if (FftSize < 2 || (FftSize & (FftSize - 1)) != 0)
+        if (FftSize < 2)
         {
-            Fail(nameof(FftSize), FftSize, "must be a power of two, at least 2");
+            Fail(nameof(FftSize), FftSize, "must be at least 2 (powers of two are fastest)");
         }
 
         if (WindowLength <= 0 || WindowLength > FftSize)

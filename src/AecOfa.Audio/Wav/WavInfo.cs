@@ -10,6 +10,3 @@ namespace AecOfa.Audio.Wav;
 /// <param name="DeclaredDataBytes">Data size from the chunk header (0xFFFFFFFF for streamed files).</param>
 public sealed record WavInfo(
     WavSampleFormat Format, int Channels, int SampleRate, long Frames, bool DataTruncated, long DeclaredDataBytes);
-
-/// <summary>A decoded file: the mono clip and what the file held.</summary>
-public sealed record WavReadResult(AudioClip Clip, WavInfo Info);

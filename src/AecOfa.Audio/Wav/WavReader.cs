@@ -30,11 +30,29 @@ public static class WavReader
         return ReadWithInfo(stream, path, options);
     }
 
-    public static WavReadResult ReadWithInfo(Stream stream, string nameForErrors, WavReadOptions? options = null)
+    /// <summary>
+    /// Reads only the header up to the data chunk: format, channels, rate and the frame count the data chunk declares
+    /// (for a seekable source, capped by what the file holds; <see cref="WavInfo.DataTruncated"/> says if it was).
+    /// Samples are not decoded. Same validation and errors as <see cref="Read(string)"/>, except that a short data
+    /// chunk is reported through the flag rather than thrown.
+    /// </summary>
+    public static WavInfo ReadInfo(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 4096);
+        return ReadInfo(stream, path);
+    }
+
+    public static WavInfo ReadInfo(Stream stream, string nameForErrors) =>
+        Parse(stream, nameForErrors, WavReadOptions.Lenient, decode: false).Info;
+
+    public static WavReadResult ReadWithInfo(Stream stream, string nameForErrors, WavReadOptions? options = null) =>
+        Parse(stream, nameForErrors, options ?? WavReadOptions.Strict, decode: true);
+
+    private static WavReadResult Parse(Stream stream, string nameForErrors, WavReadOptions options, bool decode)
     {
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(nameForErrors);
-        options ??= WavReadOptions.Strict;
         var reader = new ChunkStream(stream);
         string name = nameForErrors;
 
@@ -101,7 +119,9 @@ public static class WavReader
 
                     long declared = isRf64 && size == StreamedSize && rf64DataSize >= 0 ? rf64DataSize : size;
                     bool toEnd = size == StreamedSize && !(isRf64 && rf64DataSize >= 0);
-                    return ReadData(reader, name, fmt, declared, toEnd, options);
+                    return decode
+                        ? ReadData(reader, name, fmt, declared, toEnd, options)
+                        : new WavReadResult(new AudioClip([], fmt.SampleRate), DescribeData(reader, name, fmt, declared, toEnd));
                 default:
                     long skip = size + (size & 1);
                     long skipped = reader.Skip(skip);
@@ -318,6 +338,25 @@ public static class WavReader
         var info = new WavInfo(fmt.Format, fmt.Channels, fmt.SampleRate, frames, truncated,
             toEnd ? StreamedSize : declared);
         return new WavReadResult(new AudioClip(samples, fmt.SampleRate), info);
+    }
+
+    private static WavInfo DescribeData(ChunkStream reader, string name, FmtInfo fmt, long declared, bool toEnd)
+    {
+        long remaining = reader.RemainingBytes;
+        long available = toEnd ? remaining : remaining >= 0 ? Math.Min(declared, remaining) : declared;
+        if (available < 0)
+        {
+            throw new AudioFormatException(name, "data chunk size is unknown (streamed) and the source cannot seek");
+        }
+
+        long frames = available / fmt.BlockAlign;
+        if (frames == 0)
+        {
+            throw new AudioFormatException(name, "data chunk holds no samples");
+        }
+
+        return new WavInfo(fmt.Format, fmt.Channels, fmt.SampleRate, frames, !toEnd && available < declared,
+            toEnd ? StreamedSize : declared);
     }
 
     /// <summary>Decodes whole frames and averages channels into <paramref name="destination"/>.</summary>

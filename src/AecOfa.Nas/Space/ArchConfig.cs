@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Text;
 using System.Text.Json;
+using AecOfa.Engine.IO;
 
 namespace AecOfa.Nas.Space;
 

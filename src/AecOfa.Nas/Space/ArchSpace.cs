@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Numerics;
 using System.Text.Json;
+using AecOfa.Engine.IO;
 using System.Text.Json.Serialization;
 
 namespace AecOfa.Nas.Space;

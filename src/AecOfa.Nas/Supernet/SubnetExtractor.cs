@@ -9,23 +9,28 @@ namespace AecOfa.Nas.Supernet;
 /// <summary>
 /// Copies the active sub-network of an <see cref="OfaSupernet"/> into a standalone <see cref="StaticMbv3Network"/>:
 /// prefix slices of every elastic weight and BN parameter, the depthwise kernels with their center crops and kernel
-/// transforms applied ONCE here, and the BN running statistics as they are in the supernet. The static network's
-/// eval-mode outputs equal the supernet's eval-mode outputs for that config.
-/// Statistics: extraction copies whatever the running buffers hold. For deployment, recalibrate first
-/// (<see cref="ExtractRecalibrated"/> does both), since statistics left by training describe no particular sub-network.
+/// transforms applied ONCE here, and the BN running statistics. The static network's eval-mode outputs equal the
+/// supernet's eval-mode outputs for that config (same statistics).
+/// The public entry point always recalibrates the config's BN statistics first (<see cref="BnRecalibrator"/>): the
+/// statistics left by training or by another sub-network describe no particular sub-network, and a deployed network
+/// with them is silently wrong. (Tests and benchmarks use the internal copy-as-is path.)
 /// </summary>
 public static class SubnetExtractor
 {
-    /// <summary>Recalibrates the BN statistics of <paramref name="config"/> with <paramref name="recalibrator"/>, then extracts.</summary>
-    public static StaticMbv3Network ExtractRecalibrated(OfaSupernet supernet, ArchConfig config, BnRecalibrator recalibrator)
+    /// <summary>Recalibrates the BN statistics of <paramref name="config"/> with <paramref name="recalibrator"/> (which
+    /// rewrites those running statistics in <paramref name="supernet"/>), then copies the sub-network out.</summary>
+    public static StaticMbv3Network Extract(OfaSupernet supernet, ArchConfig config, BnRecalibrator recalibrator)
     {
+        ArgumentNullException.ThrowIfNull(supernet);
+        ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(recalibrator);
         recalibrator.Recalibrate(supernet, config);
-        return Extract(supernet, config);
+        return ExtractWithCurrentStatistics(supernet, config);
     }
 
-    /// <summary>The static network of <paramref name="config"/> with weights and BN statistics copied from <paramref name="supernet"/>.</summary>
-    public static StaticMbv3Network Extract(OfaSupernet supernet, ArchConfig config)
+    /// <summary>The static network of <paramref name="config"/> with weights and BN statistics copied from
+    /// <paramref name="supernet"/> as they are (no recalibration).</summary>
+    internal static StaticMbv3Network ExtractWithCurrentStatistics(OfaSupernet supernet, ArchConfig config)
     {
         ArgumentNullException.ThrowIfNull(supernet);
         ArgumentNullException.ThrowIfNull(config);
@@ -69,7 +74,7 @@ public static class SubnetExtractor
         net.FeatureMix.Weight.CopyFrom(supernet.FeatureMix.Weight.Span);
         net.Classifier.Weight.CopyFrom(supernet.Classifier.Weight.Span);
         net.Classifier.Bias!.CopyFrom(supernet.Classifier.Bias!.Span);
-        if (!supernet.IsTraining) net.Eval();
+        net.Eval(); // a deployment artifact; call Train() to fine-tune it
         return net;
     }
 

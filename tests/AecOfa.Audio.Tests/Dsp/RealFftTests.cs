@@ -19,7 +19,8 @@ public sealed class RealFftTests
         return x;
     }
 
-    public static TheoryData<int> Sizes => new() { 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024 };
+    // Powers of two (packed path) and other sizes (Bluestein path).
+    public static TheoryData<int> Sizes => new() { 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 3, 5, 6, 7, 10, 33, 100, 400, 1000 };
 
     [Theory]
     [MemberData(nameof(Sizes))]
@@ -81,7 +82,9 @@ public sealed class RealFftTests
     public void RejectsBadSizesAndBuffers()
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => new RealFft(1));
-        Assert.Throws<ArgumentOutOfRangeException>(() => new RealFft(400));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new RealFft(0));
+        Assert.True(new RealFft(512).IsPowerOfTwo);
+        Assert.False(new RealFft(400).IsPowerOfTwo);
         var fft = new RealFft(8);
         Assert.Throws<ArgumentException>(() => fft.Forward(new float[7], new float[5], new float[5]));
         Assert.Throws<ArgumentException>(() => fft.Forward(new float[8], new float[4], new float[5]));

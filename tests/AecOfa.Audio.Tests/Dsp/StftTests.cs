@@ -23,6 +23,13 @@ public sealed class StftTests
     public void FrameCountFollowsThePaddingFormula(StftPadding padding, int samples, int frames) =>
         Assert.Equal(frames, new Stft(512, 400, 160, padding).FrameCount(samples));
 
+    [Theory]
+    [InlineData(160, 1)] // odd n_fft pads (n_fft - 1) / 2 per side, as torch.stft(center=True)
+    [InlineData(161, 2)]
+    [InlineData(16000, 100)]
+    public void OddFftSizeFrameCountMatchesTorch(int samples, int frames) =>
+        Assert.Equal(frames, new Stft(441, 400, 160).FrameCount(samples));
+
     [Fact]
     public void WindowIsPeriodicHannCentredInTheFft()
     {
@@ -38,13 +45,15 @@ public sealed class StftTests
     }
 
     [Theory]
-    [InlineData(StftPadding.CenterReflect, 1000)]
-    [InlineData(StftPadding.CenterZero, 1000)]
-    [InlineData(StftPadding.None, 1000)]
-    [InlineData(StftPadding.CenterReflect, 300)] // shorter than n_fft, longer than n_fft/2
-    public void FramesMatchAnExplicitlyPaddedSignal(StftPadding padding, int n)
+    [InlineData(StftPadding.CenterReflect, 1000, 512)]
+    [InlineData(StftPadding.CenterZero, 1000, 512)]
+    [InlineData(StftPadding.None, 1000, 512)]
+    [InlineData(StftPadding.CenterReflect, 300, 512)] // shorter than n_fft, longer than n_fft/2
+    [InlineData(StftPadding.CenterReflect, 1000, 441)]
+    [InlineData(StftPadding.None, 1000, 441)]
+    public void FramesMatchAnExplicitlyPaddedSignal(StftPadding padding, int n, int nfft)
     {
-        const int nfft = 512, win = 400, hop = 160;
+        const int win = 400, hop = 160;
         var x = Noise(n, n);
         int pad = padding == StftPadding.None ? 0 : nfft / 2;
         var padded = new float[n + 2 * pad];
@@ -73,6 +82,8 @@ public sealed class StftTests
     [InlineData(512, 400, 160)]
     [InlineData(256, 201, 37)]
     [InlineData(64, 64, 16)]
+    [InlineData(400, 400, 160)]
+    [InlineData(441, 300, 100)]
     public void ParsevalHoldsForEveryFrame(int nfft, int win, int hop)
     {
         var x = Noise(2 * nfft + 13, nfft);
@@ -85,8 +96,9 @@ public sealed class StftTests
             stft.WindowedFrame(x, t, frame);
             double timeEnergy = frame.Sum(v => (double)v * v);
             stft.PowerFrame(x, t, power, buffers);
-            double spectral = power[0] + power[nfft / 2];
-            for (int k = 1; k < nfft / 2; k++)
+            // Bins 1..ceil(n/2)-1 appear twice in the full spectrum; Nyquist (even n only) once.
+            double spectral = power[0] + (nfft % 2 == 0 ? power[nfft / 2] : 0);
+            for (int k = 1; k < (nfft + 1) / 2; k++)
             {
                 spectral += 2.0 * power[k];
             }

@@ -160,4 +160,24 @@ public sealed class WavReaderTests
             Directory.Delete(dir, recursive: true);
         }
     }
+
+    [Fact]
+    public void ReadInfoParsesTheHeaderWithoutDecoding()
+    {
+        var bytes = Riff(Chunk("LIST", new byte[5]), Fmt(1, 2, 48000, 24), Chunk("data", new byte[6 * 1000]));
+        var info = WavReader.ReadInfo(new MemoryStream(bytes), "h.wav");
+        Assert.Equal(new WavInfo(WavSampleFormat.Pcm24, 2, 48000, 1000, false, 6000), info);
+
+        var truncated = Riff(Fmt(1, 1, 16000, 16), Chunk("data", new byte[1200], sizeOverride: 32000));
+        var t = WavReader.ReadInfo(new MemoryStream(truncated), "t.wav");
+        Assert.True(t.DataTruncated);
+        Assert.Equal(600, t.Frames);
+
+        var streamed = Riff(Fmt(3, 1, 8000, 32), Chunk("data", new byte[40], sizeOverride: 0xFFFFFFFF));
+        Assert.Equal(10, WavReader.ReadInfo(new MemoryStream(streamed), "s.wav").Frames);
+        Assert.Contains("cannot seek", Assert.Throws<AudioFormatException>(
+            () => WavReader.ReadInfo(new ForwardOnlyStream(streamed), "s.wav")).Message);
+        Assert.Contains("not a RIFF/WAVE", Assert.Throws<AudioFormatException>(
+            () => WavReader.ReadInfo(new MemoryStream("OggS0000"u8.ToArray()), "o.wav")).Message);
+    }
 }

@@ -72,6 +72,18 @@ public class OfaSupernetTests
     }
 
     [Fact]
+    public void State_dict_names_are_unique_and_follow_the_documented_layout()
+    {
+        var names = TinySupernet.Build(10).StateDict().Select(t => t.Name).ToList();
+        Assert.Equal(names.Count, names.Distinct().Count());
+        foreach (string n in new[] { "stem_conv.weight", "stem_bn.running_var", "first_dw.weight", "first_pw_bn.bias", "s1b0.expand.weight",
+                     "s1b2.depthwise.transform_7to5", "s2b1.se.reduce.bias", "s2b2.project_bn.running_mean", "final_expand_bn.weight",
+                     "feature_mix.weight", "classifier.bias" })
+            Assert.Contains(n, names);
+        Assert.DoesNotContain("s1b0.se.reduce.weight", names); // stage 1 has no SE in the tiny space
+    }
+
+    [Fact]
     public void Default_space_largest_and_smallest_match_the_reference_counts()
     {
         var space = ArchSpace.Default;
@@ -82,9 +94,12 @@ public class OfaSupernetTests
         foreach (var (config, parameters) in new[] { (ArchConfig.Max(space), 6_396_282L), (ArchConfig.Min(space), 2_142_314L) })
         {
             Assert.Equal([1, 10], net.Forward(x, config).Shape);
-            var subnet = SubnetExtractor.Extract(net, config);
+            var subnet = SubnetExtractor.ExtractWithCurrentStatistics(net, config);
             Assert.Equal(parameters, subnet.ParameterCount());
             Assert.Equal(flops.Params(config), subnet.ParameterCount());
+            var tally = new AecOfa.Nas.Static.MacTally();
+            subnet.Forward(x, tally);
+            Assert.Equal(flops.Macs(config), tally.Macs); // 80,916,672 / 17,536,992 (flops.py)
         }
     }
 }

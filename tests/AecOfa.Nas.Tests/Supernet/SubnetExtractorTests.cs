@@ -29,7 +29,7 @@ public class SubnetExtractorTests
         foreach (var config in Configs(13, 8))
         {
             var expected = supernet.Forward(x, config);
-            var net = SubnetExtractor.Extract(supernet, config);
+            var net = SubnetExtractor.ExtractWithCurrentStatistics(supernet, config);
             Assert.False(net.IsTraining);
             double diff = TinySupernet.MaxAbsDiff(net.Forward(x), expected);
             Assert.True(diff < 1e-5, $"{config}: max |static - supernet| = {diff:E2}");
@@ -46,7 +46,7 @@ public class SubnetExtractorTests
         var rng = new Random(15);
         foreach (var config in Configs(16, 10))
         {
-            var net = SubnetExtractor.Extract(supernet, config);
+            var net = SubnetExtractor.ExtractWithCurrentStatistics(supernet, config);
             Assert.Equal(flops.Params(config), net.ParameterCount());
             foreach (var (mel, frames) in new[] { (8, 12), (8, 9), (5, 23), (11, 7) })
             {
@@ -63,12 +63,31 @@ public class SubnetExtractorTests
     }
 
     [Fact]
+    public void Public_extraction_recalibrates_the_config_first()
+    {
+        var space = TinySupernet.Space;
+        var config = ArchSampling.Sample(space, new Random(52));
+        var rng = new Random(53);
+        var recalibrator = new BnRecalibrator(new TinySupernet.FixedFeatures(TinySupernet.Input(rng, 6)), clips: 6, batchSize: 4);
+        var x = TinySupernet.Input(rng, 3);
+        var stale = SubnetExtractor.ExtractWithCurrentStatistics(TinySupernet.Build(51), config).Forward(x);
+
+        var net = SubnetExtractor.Extract(TinySupernet.Build(51), config, recalibrator);
+        var twin = TinySupernet.Build(51);
+        recalibrator.Recalibrate(twin, config);
+        twin.Eval();
+        var expected = twin.Forward(x, config);
+        Assert.True(TinySupernet.MaxAbsDiff(net.Forward(x), expected) < 1e-5);
+        Assert.True(TinySupernet.MaxAbsDiff(stale, expected) > 1e-3, "recalibration changed nothing; the test would be vacuous");
+    }
+
+    [Fact]
     public void Save_and_load_round_trip_in_one_file_with_front_end_settings()
     {
         var supernet = TinySupernet.Build(17);
         supernet.Eval();
         var config = ArchSampling.Sample(TinySupernet.Space, new Random(18));
-        var net = SubnetExtractor.Extract(supernet, config);
+        var net = SubnetExtractor.ExtractWithCurrentStatistics(supernet, config);
         var x = TinySupernet.Input(new Random(19), 2);
         var frontEnd = new Dictionary<string, string> { ["sampleRate"] = "16000", ["mean"] = "-4.25", ["note"] = "ünïcode \"quoted\"" };
         string dir = Directory.CreateTempSubdirectory("aecofa-subnet").FullName;

@@ -1,0 +1,7 @@
+namespace AecOfa.Audio.Augmentation;
+
+public enum MaskAxis
+{
+    Time,
+    Frequency,
+}
