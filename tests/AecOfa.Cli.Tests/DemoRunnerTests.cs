@@ -79,4 +79,24 @@ public sealed class DemoRunnerTests : IDisposable
         Assert.Contains("resumed after epoch 2", log2.ToString());
         Assert.Equal(result.Rows.Select(r => (r.Name, r.ValMap, r.TestMap)), again.Rows.Select(r => (r.Name, r.ValMap, r.TestMap)));
     }
+
+    [Fact]
+    public void Augmented_training_changes_the_losses_but_not_the_data_on_disk()
+    {
+        static double FirstEpochLoss(string resultsPath)
+        {
+            using var json = JsonDocument.Parse(File.ReadAllText(resultsPath));
+            return json.RootElement.GetProperty("training")[0].GetProperty("meanTotal").GetDouble();
+        }
+        var options = Tiny() with { Epochs = 1, EvalRandomSubnets = 0, TestBest = 1 };
+        double plain = FirstEpochLoss(DemoRunner.Run(options, new StringWriter()).ResultsPath);
+        Assert.Equal(plain, FirstEpochLoss(DemoRunner.Run(options, new StringWriter()).ResultsPath)); // deterministic
+        var log = new StringWriter();
+        var result = DemoRunner.Run(options with { SpecAugment = true, MixupAlpha = 1.0 }, log);
+        Assert.Contains("dataset: reusing", log.ToString());
+        Assert.NotEqual(plain, FirstEpochLoss(result.ResultsPath));
+        using var json = JsonDocument.Parse(File.ReadAllText(result.ResultsPath));
+        Assert.True(json.RootElement.GetProperty("demo").GetProperty("specAugment").GetBoolean());
+        Assert.Equal(1.0, json.RootElement.GetProperty("demo").GetProperty("mixupAlpha").GetDouble());
+    }
 }

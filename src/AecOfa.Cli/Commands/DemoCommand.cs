@@ -16,10 +16,12 @@ public static class DemoCommand
         var seed = new Option<int>("--seed") { Description = "Training seed (weights, data order, sampled sub-networks); the dataset is always the same.", DefaultValueFactory = _ => defaults.Seed };
         var clipSeconds = new Option<double>("--clip-seconds") { Description = "Length of the synthetic clips in seconds (0.5 to 4).", DefaultValueFactory = _ => defaults.ClipSeconds };
         var learningRate = new Option<float>("--learning-rate") { Description = "Peak learning rate of the cosine schedule.", DefaultValueFactory = _ => defaults.LearningRate };
+        var specAugment = new Option<bool>("--spec-augment") { Description = "SpecAugment time and frequency masks on training batches." };
+        var mixup = new Option<double>("--mixup") { Description = "Mixup alpha for training batches (0 = off; PANNs use 1.0).", DefaultValueFactory = _ => defaults.MixupAlpha };
         var resume = new Option<bool>("--resume") { Description = "Continue training from the last epoch checkpoint in --out (same settings required)." };
         var command = new Command("demo", "Train a once-for-all supernet on the synthetic dataset with the sandwich rule, evaluate sub-networks (BN-recalibrated) and write results, a MACs-vs-mAP plot and the best sub-network.")
         {
-            output, epochs, clips, width, seed, clipSeconds, learningRate, resume,
+            output, epochs, clips, width, seed, clipSeconds, learningRate, specAugment, mixup, resume,
         };
         command.SetAction((parse, ct) => Task.FromResult(CliErrors.Guard(parse.InvocationConfiguration.Error, () =>
         {
@@ -32,6 +34,8 @@ public static class DemoCommand
                 Seed = parse.GetValue(seed),
                 ClipSeconds = parse.GetValue(clipSeconds),
                 LearningRate = parse.GetValue(learningRate),
+                SpecAugment = parse.GetValue(specAugment),
+                MixupAlpha = parse.GetValue(mixup),
                 Resume = parse.GetValue(resume),
             };
             DemoRunner.Run(options, parse.InvocationConfiguration.Output, ct);

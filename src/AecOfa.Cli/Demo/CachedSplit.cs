@@ -1,3 +1,4 @@
+using AecOfa.Audio.Augmentation;
 using AecOfa.Audio.Features;
 using AecOfa.Engine;
 using AecOfa.Nas.Supernet;
@@ -7,22 +8,26 @@ namespace AecOfa.Cli.Demo;
 
 /// <summary>
 /// One split of the memory-mapped feature cache, normalized, as the NAS library consumes it: training batches by
-/// position (<see cref="ITrainingData"/>), a fixed subset of features for BN recalibration (<see cref="IFeatureBatches"/>:
-/// the first clips of the split, always in the same order) and labeled evaluation batches (<see cref="ILabeledBatches"/>).
-/// No augmentation: the Audio augmentation classes are not on main yet.
+/// position (<see cref="ITrainingData"/>, with optional SpecAugment and mixup drawn from the trainer's per-step
+/// generator), a fixed subset of features for BN recalibration (<see cref="IFeatureBatches"/>: the first clips of the
+/// split, always in the same order, never augmented) and labeled evaluation batches (<see cref="ILabeledBatches"/>).
 /// </summary>
 internal sealed class CachedSplit : ITrainingData, IFeatureBatches, ILabeledBatches
 {
     private readonly FeatureCache _cache;
     private readonly int[] _clips;
-    private readonly MelNormalizer _normalizer;
+    private readonly FeatureNormalizer _normalizer;
+    private readonly SpecAugment? _specAugment;
+    private readonly Mixup? _mixup;
     private readonly int _frames;
 
-    public CachedSplit(FeatureCache cache, string split, MelNormalizer normalizer)
+    public CachedSplit(FeatureCache cache, string split, FeatureNormalizer normalizer, SpecAugment? specAugment = null, Mixup? mixup = null)
     {
         _cache = cache;
         _clips = cache.ClipsOfSplit(split);
         _normalizer = normalizer;
+        _specAugment = specAugment;
+        _mixup = mixup;
         _frames = cache.FixedFrames;
         if (_frames <= 0) throw new InvalidOperationException($"{cache.Path}: the demo needs a fixed-length feature cache.");
         Name = split;
@@ -32,7 +37,26 @@ internal sealed class CachedSplit : ITrainingData, IFeatureBatches, ILabeledBatc
 
     public int Count => _clips.Length;
 
-    public (Tensor Features, Tensor Targets) Batch(ReadOnlySpan<int> positions, Random augmentation) => Build(positions);
+    public (Tensor Features, Tensor Targets) Batch(ReadOnlySpan<int> positions, Random augmentation)
+    {
+        var (x, y) = Build(positions);
+        int per = _cache.Bins * _frames, classes = _cache.ClassCount, n = positions.Length;
+        if (_mixup is not null)
+        {
+            // Each example is mixed with a random partner of the same (unmixed) batch.
+            var x0 = x.Data.ToArray();
+            var y0 = y.Data.ToArray();
+            for (int i = 0; i < n; i++)
+            {
+                int j = augmentation.Next(n);
+                _mixup.Mix(x0.AsSpan(i * per, per), x0.AsSpan(j * per, per), y0.AsSpan(i * classes, classes), y0.AsSpan(j * classes, classes),
+                    x.Span.Slice(i * per, per), y.Span.Slice(i * classes, classes), augmentation);
+            }
+        }
+        if (_specAugment is not null)
+            for (int i = 0; i < n; i++) _specAugment.Apply(x.Span.Slice(i * per, per), _cache.Bins, augmentation);
+        return (x, y);
+    }
 
     public IEnumerable<Tensor> Batches(int clips, int batchSize)
     {
@@ -57,7 +81,9 @@ internal sealed class CachedSplit : ITrainingData, IFeatureBatches, ILabeledBatc
         for (int i = 0; i < positions.Length; i++)
         {
             int clip = _clips[positions[i]];
-            _normalizer.Apply(_cache.Features(clip), _frames, x.Span.Slice(i * per, per));
+            var destination = x.Span.Slice(i * per, per);
+            _cache.Features(clip).CopyTo(destination);
+            _normalizer.Apply(destination, bins);
             _cache.FillTarget(clip, y.Span.Slice(i * classes, classes));
         }
         return (x, y);

@@ -1,3 +1,4 @@
+using AecOfa.Audio.Augmentation;
 using AecOfa.Nas.Space;
 
 namespace AecOfa.Cli.Demo;
@@ -46,6 +47,16 @@ internal sealed record DemoOptions
     /// MobileNetV3 space at <see cref="WidthMultiplier"/>, with elastic input resolution (mel bins, hop).</summary>
     public ArchSpace? Space { get; init; }
 
+    /// <summary>SpecAugment on training batches (<see cref="DefaultSpecAugment"/>).</summary>
+    public bool SpecAugment { get; init; }
+
+    /// <summary>Mixup on training batches with lambda ~ Beta(alpha, alpha); 0 = off.</summary>
+    public double MixupAlpha { get; init; }
+
+    /// <summary>Two time masks of up to 10 frames and two frequency masks of up to 8 bins, filled with 0 (the mean
+    /// after normalization): light masking for short clips.</summary>
+    public static SpecAugment DefaultSpecAugment { get; } = new(timeMasks: 2, maxTimeWidth: 10, frequencyMasks: 2, maxFrequencyWidth: 8);
+
     /// <summary>No progress bars (tests).</summary>
     public bool Quiet { get; init; }
 
@@ -65,6 +76,7 @@ internal sealed record DemoOptions
         Check(WidthMultiplier is >= 0.1 and <= 2.0, "--width-multiplier", WidthMultiplier, "in [0.1, 2]");
         Check(ClipSeconds is >= 0.5 and <= 4, "--clip-seconds", ClipSeconds, "in [0.5, 4]");
         Check(LearningRate > 0 && float.IsFinite(LearningRate), "--learning-rate", LearningRate, "a positive number");
+        Check(MixupAlpha >= 0 && double.IsFinite(MixupAlpha), "--mixup", MixupAlpha, ">= 0");
         Check(BatchSize >= 2, "--batch-size", BatchSize, ">= 2");
         Check(EvalRandomSubnets >= 0, "eval random sub-networks", EvalRandomSubnets, ">= 0");
         Check(TestBest >= 1, "test best", TestBest, ">= 1");

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using AecOfa.Audio.Augmentation;
 using AecOfa.Audio.Datasets;
 using AecOfa.Audio.Features;
 using AecOfa.Audio.Synthetic;
@@ -65,8 +66,9 @@ internal static class DemoRunner
             new FeatureCacheOptions(ClipLengthPolicy.Fixed(options.ClipSeconds)), bar, cancellationToken).Cache;
         output.WriteLine($"features: {opened.ClipCount} clips, {opened.Bins} mel bins x {opened.FixedFrames} frames, {opened.ClassCount} classes ({opened.Path})");
         string trainName = DatasetSplit.Train.ManifestName(), valName = DatasetSplit.Validation.ManifestName(), testName = DatasetSplit.Test.ManifestName();
-        var normalizer = MelNormalizer.Fit(opened, opened.ClipsOfSplit(trainName));
-        var train = new CachedSplit(opened, trainName, normalizer);
+        var normalizer = FitNormalizer(opened, trainName, logMel.ConfigKey);
+        var train = new CachedSplit(opened, trainName, normalizer, options.SpecAugment ? DemoOptions.DefaultSpecAugment : null,
+            options.MixupAlpha > 0 ? new Mixup(options.MixupAlpha) : null);
         var val = new CachedSplit(opened, valName, normalizer);
         var test = new CachedSplit(opened, testName, normalizer);
         Phase("features");
@@ -100,7 +102,7 @@ internal static class DemoRunner
 
         // (f) outputs
         string modelPath = Path.Combine(outDir, ModelFile);
-        var network = SubnetExtractor.ExtractRecalibrated(supernet, best.Config, recalibrator);
+        var network = SubnetExtractor.Extract(supernet, best.Config, recalibrator);
         StaticNetworkFile.Save(modelPath, network, FrontEnd(logMel, options, normalizer));
         string plotPath = Path.Combine(outDir, PlotFile);
         ParetoPlot.Write(plotPath, rows, $"AecOfa demo: sandwich supernet, {options.Epochs} epochs, width x{options.WidthMultiplier}");
@@ -112,6 +114,14 @@ internal static class DemoRunner
         output.WriteLine($"wrote {resultsPath}, {plotPath} and {modelPath}");
         output.WriteLine($"demo finished in {ProgressReporter.FormatDuration(seconds)} ({string.Join(", ", phases.Select(p => $"{p.Key} {p.Value:F0} s"))})");
         return new DemoResult(rows, best, resultsPath, plotPath, modelPath, seconds);
+    }
+
+    /// <summary>Per-mel-bin mean and std over every frame of the training split (clip order: deterministic).</summary>
+    private static FeatureNormalizer FitNormalizer(FeatureCache cache, string split, string configKey)
+    {
+        var statistics = new FeatureStatistics(cache.Bins);
+        foreach (int clip in cache.ClipsOfSplit(split)) statistics.Add(cache.Features(clip), cache.Bins);
+        return statistics.ToNormalizer(featureConfigKey: configKey);
     }
 
     /// <summary>The default space at the requested width with elastic input resolution, sized to the data.</summary>
@@ -220,11 +230,11 @@ internal static class DemoRunner
         return sb.ToString();
     }
 
-    private static Dictionary<string, string> FrontEnd(LogMelOptions logMel, DemoOptions options, MelNormalizer normalizer) => new(StringComparer.Ordinal)
+    private static Dictionary<string, string> FrontEnd(LogMelOptions logMel, DemoOptions options, FeatureNormalizer normalizer) => new(StringComparer.Ordinal)
     {
         ["logmel"] = logMel.ConfigKey,
         ["clip_seconds"] = options.ClipSeconds.ToString("R", CultureInfo.InvariantCulture),
-        ["normalization"] = JsonSerializer.Serialize(new { mean = normalizer.Mean, std = normalizer.Std }),
+        ["normalization"] = normalizer.ToJson(),
     };
 
     private static void WriteResults(string path, DemoOptions options, ArchSpace space, TrainingResult training, IReadOnlyList<SubnetRow> rows,
@@ -244,6 +254,8 @@ internal static class DemoRunner
                 batchSize = options.BatchSize,
                 learningRate = options.LearningRate,
                 trainRandomSubnets = options.TrainRandomSubnets,
+                specAugment = options.SpecAugment,
+                mixupAlpha = options.MixupAlpha,
                 recalibrationClips = options.RecalibrationClips,
                 resumedFromEpoch = training.ResumedFromEpoch,
                 wallSeconds = seconds,

@@ -157,6 +157,7 @@ public sealed class Trainer
                     throw new InvalidOperationException($"Strategy '{_strategy.Name}': task '{task.Role}' learns from the teacher, but no earlier task of the step is a teacher.");
                 loss = TensorOps.DistillationBce(logits, teacher);
             }
+            if (Options.SumOverClasses) loss = TensorOps.WeightedLossSum((loss, classes));
             float value = LossGuard.EnsureFinite(loss, $"{_strategy.Name}/{task.Role}", step);
             if (task.IsTeacher) teacher = TensorOps.Sigmoid(logits.Detach());
             loss.Backward();

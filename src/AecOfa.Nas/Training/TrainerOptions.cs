@@ -23,6 +23,14 @@ public sealed record TrainerOptions
 
     public float WeightDecay { get; init; } = 3e-5f;
 
+    /// <summary>
+    /// Scale each loss by the number of classes: binary cross-entropy summed over classes and averaged over examples
+    /// (true, the default) instead of averaged over both. Why: with plain SGD the step is proportional to the loss
+    /// scale, and a mean over K classes shrinks every gradient K times (a multi-label loss is K binary problems, not one);
+    /// summing over classes gives the per-example scale that OFA's learning rates assume for softmax cross-entropy.
+    /// </summary>
+    public bool SumOverClasses { get; init; } = true;
+
     /// <summary>Clamp every gradient element to ±this before the update; 0 disables clipping.</summary>
     public float GradientClipValue { get; init; } = 1.0f;
 

@@ -60,6 +60,7 @@ public class TrainingSandwichTests
             var loss = task.Target == SubnetTarget.Labels
                 ? TensorOps.BinaryCrossEntropyWithLogits(logits, data.Targets)
                 : TensorOps.DistillationBce(logits, teacher!);
+            loss = TensorOps.WeightedLossSum((loss, Space.Classes)); // summed over classes (TrainerOptions.SumOverClasses)
             if (task.IsTeacher) teacher = TensorOps.Sigmoid(logits.Detach());
             loss.Backward();
             var g = Gradients(reference);
