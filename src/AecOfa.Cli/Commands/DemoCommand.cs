@@ -1,5 +1,6 @@
 using System.CommandLine;
 using AecOfa.Cli.Demo;
+using AecOfa.Nas.Training;
 
 namespace AecOfa.Cli.Commands;
 
@@ -16,12 +17,17 @@ public static class DemoCommand
         var seed = new Option<int>("--seed") { Description = "Training seed (weights, data order, sampled sub-networks); the dataset is always the same.", DefaultValueFactory = _ => defaults.Seed };
         var clipSeconds = new Option<double>("--clip-seconds") { Description = "Length of the synthetic clips in seconds (0.5 to 4).", DefaultValueFactory = _ => defaults.ClipSeconds };
         var learningRate = new Option<float>("--learning-rate") { Description = "Peak learning rate of the cosine schedule.", DefaultValueFactory = _ => defaults.LearningRate };
+        var batchSize = new Option<int>("--batch-size") { Description = "Clips per training step.", DefaultValueFactory = _ => defaults.BatchSize };
+        var optimizer = new Option<string>("--optimizer") { Description = "sgd (Nesterov, OFA's recipe) or adamw.", DefaultValueFactory = _ => defaults.Optimizer == TrainingOptimizer.AdamW ? "adamw" : "sgd" };
+        optimizer.AcceptOnlyFromAmong("sgd", "adamw");
+        var strategy = new Option<string>("--strategy") { Description = "sandwich (largest + smallest + random sub-networks per step, in-place distillation) or full (the largest only).", DefaultValueFactory = _ => "sandwich" };
+        strategy.AcceptOnlyFromAmong("sandwich", "full");
         var specAugment = new Option<bool>("--spec-augment") { Description = "SpecAugment time and frequency masks on training batches." };
         var mixup = new Option<double>("--mixup") { Description = "Mixup alpha for training batches (0 = off; PANNs use 1.0).", DefaultValueFactory = _ => defaults.MixupAlpha };
         var resume = new Option<bool>("--resume") { Description = "Continue training from the last epoch checkpoint in --out (same settings required)." };
         var command = new Command("demo", "Train a once-for-all supernet on the synthetic dataset with the sandwich rule, evaluate sub-networks (BN-recalibrated) and write results, a MACs-vs-mAP plot and the best sub-network.")
         {
-            output, epochs, clips, width, seed, clipSeconds, learningRate, specAugment, mixup, resume,
+            output, epochs, clips, width, seed, clipSeconds, learningRate, batchSize, optimizer, strategy, specAugment, mixup, resume,
         };
         command.SetAction((parse, ct) => Task.FromResult(CliErrors.Guard(parse.InvocationConfiguration.Error, () =>
         {
@@ -34,6 +40,9 @@ public static class DemoCommand
                 Seed = parse.GetValue(seed),
                 ClipSeconds = parse.GetValue(clipSeconds),
                 LearningRate = parse.GetValue(learningRate),
+                BatchSize = parse.GetValue(batchSize),
+                Optimizer = parse.GetValue(optimizer) == "adamw" ? TrainingOptimizer.AdamW : TrainingOptimizer.SgdNesterov,
+                FullNetworkOnly = parse.GetValue(strategy) == "full",
                 SpecAugment = parse.GetValue(specAugment),
                 MixupAlpha = parse.GetValue(mixup),
                 Resume = parse.GetValue(resume),

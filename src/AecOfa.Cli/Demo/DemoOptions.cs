@@ -1,5 +1,6 @@
 using AecOfa.Audio.Augmentation;
 using AecOfa.Nas.Space;
+using AecOfa.Nas.Training;
 
 namespace AecOfa.Cli.Demo;
 
@@ -30,6 +31,11 @@ internal sealed record DemoOptions
     public int BatchSize { get; init; } = 32;
 
     public float LearningRate { get; init; } = 0.05f;
+
+    public TrainingOptimizer Optimizer { get; init; } = TrainingOptimizer.SgdNesterov;
+
+    /// <summary>Sandwich rule (the default) or the largest sub-network only.</summary>
+    public bool FullNetworkOnly { get; init; }
 
     /// <summary>Random sub-networks per sandwich step (besides the largest and the smallest).</summary>
     public int TrainRandomSubnets { get; init; } = 2;

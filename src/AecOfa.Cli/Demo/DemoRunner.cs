@@ -79,12 +79,13 @@ internal static class DemoRunner
 
         // (d) training
         var supernet = new OfaSupernet(space, options.Seed);
-        var strategy = new SandwichStrategy(options.TrainRandomSubnets);
+        ITrainingStrategy strategy = options.FullNetworkOnly ? new FullNetworkStrategy() : new SandwichStrategy(options.TrainRandomSubnets);
         var trainer = new Trainer(supernet, strategy, new TrainerOptions
         {
             Epochs = options.Epochs,
             BatchSize = options.BatchSize,
             PeakLearningRate = options.LearningRate,
+            Optimizer = options.Optimizer,
             WarmupEpochs = Math.Min(1.0, options.Epochs / 4.0),
             Seed = options.Seed,
             CheckpointPath = Path.Combine(outDir, CheckpointFile),
@@ -105,7 +106,7 @@ internal static class DemoRunner
         var network = SubnetExtractor.Extract(supernet, best.Config, recalibrator);
         StaticNetworkFile.Save(modelPath, network, FrontEnd(logMel, options, normalizer));
         string plotPath = Path.Combine(outDir, PlotFile);
-        ParetoPlot.Write(plotPath, rows, $"AecOfa demo: sandwich supernet, {options.Epochs} epochs, width x{options.WidthMultiplier}");
+        ParetoPlot.Write(plotPath, rows, $"AecOfa demo: {(options.FullNetworkOnly ? "full network" : "sandwich supernet")}, {options.Epochs} epochs, width x{options.WidthMultiplier}");
         string resultsPath = Path.Combine(outDir, ResultsFile);
         Phase("outputs");
         double seconds = clock.Elapsed.TotalSeconds;
@@ -160,10 +161,10 @@ internal static class DemoRunner
         Audio.IO.AtomicFile.WriteAllText(stamp, wanted);
     }
 
-    private static TrainingResult Train(Trainer trainer, SandwichStrategy strategy, CachedSplit train, DemoOptions options, TextWriter output, CancellationToken ct)
+    private static TrainingResult Train(Trainer trainer, ITrainingStrategy strategy, CachedSplit train, DemoOptions options, TextWriter output, CancellationToken ct)
     {
         int steps = trainer.StepsPerEpoch(train.Count), batch = trainer.EffectiveBatchSize(train.Count);
-        output.WriteLine($"training: {strategy.Name}, {options.Epochs} epochs x {steps} steps of {batch} clips, SGD Nesterov lr {options.LearningRate} cosine, seed {options.Seed}");
+        output.WriteLine($"training: {strategy.Name}, {options.Epochs} epochs x {steps} steps of {batch} clips, {options.Optimizer} lr {options.LearningRate} cosine, seed {options.Seed}");
         var bar = options.Quiet ? null : new ProgressReporter("train", "samples");
         int totalSamples = options.Epochs * steps * batch, done = 0;
         var result = trainer.Run(train, new TrainingCallbacks
@@ -253,6 +254,8 @@ internal static class DemoRunner
                 seed = options.Seed,
                 batchSize = options.BatchSize,
                 learningRate = options.LearningRate,
+                optimizer = options.Optimizer.ToString(),
+                strategy = options.FullNetworkOnly ? "full-network" : "sandwich",
                 trainRandomSubnets = options.TrainRandomSubnets,
                 specAugment = options.SpecAugment,
                 mixupAlpha = options.MixupAlpha,

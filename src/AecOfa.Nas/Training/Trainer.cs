@@ -39,13 +39,15 @@ public sealed class Trainer
         _supernet = supernet;
         _strategy = strategy;
         Options = options;
-        Optimizer = new Sgd(supernet.NamedParameters(), options.PeakLearningRate, options.Momentum,
-            nesterov: options.Momentum > 0f, weightDecay: options.WeightDecay, excludeNoWeightDecayParameters: true);
+        Optimizer = options.Optimizer == TrainingOptimizer.AdamW
+            ? new AdamW(supernet.NamedParameters(), options.PeakLearningRate, weightDecay: options.WeightDecay, excludeNoWeightDecayParameters: true)
+            : new Sgd(supernet.NamedParameters(), options.PeakLearningRate, options.Momentum,
+                nesterov: options.Momentum > 0f, weightDecay: options.WeightDecay, excludeNoWeightDecayParameters: true);
     }
 
     public TrainerOptions Options { get; }
 
-    public Sgd Optimizer { get; }
+    public Optimizer Optimizer { get; }
 
     /// <summary>Steps per epoch for <paramref name="examples"/> training examples (see <see cref="TrainerOptions.BatchSize"/>).</summary>
     public int StepsPerEpoch(int examples) => examples < 2
@@ -188,7 +190,7 @@ public sealed class Trainer
         [MetaPrefix + "examples"] = examples.ToString(CultureInfo.InvariantCulture),
         [MetaPrefix + "total_steps"] = totalSteps.ToString(CultureInfo.InvariantCulture),
         [MetaPrefix + "optimizer"] = string.Create(CultureInfo.InvariantCulture,
-            $"lr={Options.PeakLearningRate:R};min={Options.MinLearningRate:R};warmup={Options.WarmupEpochs:R};momentum={Options.Momentum:R};wd={Options.WeightDecay:R};clip={Options.GradientClipValue:R}"),
+            $"{Options.Optimizer};lr={Options.PeakLearningRate:R};min={Options.MinLearningRate:R};warmup={Options.WarmupEpochs:R};momentum={Options.Momentum:R};wd={Options.WeightDecay:R};clip={Options.GradientClipValue:R}"),
         [MetaPrefix + "space"] = _supernet.Space.ToJson(),
     };
 

@@ -1,5 +1,15 @@
 namespace AecOfa.Nas.Training;
 
+/// <summary>The optimizer of a training run.</summary>
+public enum TrainingOptimizer
+{
+    /// <summary>SGD with Nesterov momentum and coupled weight decay (OFA's recipe).</summary>
+    SgdNesterov,
+
+    /// <summary>AdamW (decoupled weight decay): converges in far fewer steps, for short runs such as the demo.</summary>
+    AdamW,
+}
+
 /// <summary>
 /// Settings of a <see cref="Trainer"/> run. Defaults follow OFA's recipe (SGD Nesterov 0.9, weight decay 3e-5 not on
 /// BN/bias, cosine learning rate with linear warm-up, gradient values clipped at 1.0 as in the sandwich rule).
@@ -11,6 +21,8 @@ public sealed record TrainerOptions
     /// <summary>Examples per step; an epoch has floor(examples / BatchSize) steps (the incomplete last batch is
     /// dropped, so BN never sees a batch of one), or one step of every example when there are fewer.</summary>
     public int BatchSize { get; init; } = 32;
+
+    public TrainingOptimizer Optimizer { get; init; } = TrainingOptimizer.SgdNesterov;
 
     public float PeakLearningRate { get; init; } = 0.05f;
 
@@ -54,6 +66,7 @@ public sealed record TrainerOptions
         Check(PeakLearningRate > 0 && float.IsFinite(PeakLearningRate), nameof(PeakLearningRate), PeakLearningRate, "a positive number");
         Check(WarmupEpochs >= 0 && double.IsFinite(WarmupEpochs), nameof(WarmupEpochs), WarmupEpochs, ">= 0");
         Check(MinLearningRate >= 0 && MinLearningRate <= PeakLearningRate, nameof(MinLearningRate), MinLearningRate, "in [0, PeakLearningRate]");
+        Check(Enum.IsDefined(Optimizer), nameof(Optimizer), Optimizer, "a known optimizer");
         Check(Momentum >= 0 && Momentum < 1, nameof(Momentum), Momentum, "in [0, 1)");
         Check(WeightDecay >= 0 && float.IsFinite(WeightDecay), nameof(WeightDecay), WeightDecay, ">= 0");
         Check(GradientClipValue >= 0 && float.IsFinite(GradientClipValue), nameof(GradientClipValue), GradientClipValue, ">= 0");

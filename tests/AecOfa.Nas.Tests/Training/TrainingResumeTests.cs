@@ -11,8 +11,9 @@ public sealed class TrainingResumeTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    private static TrainerOptions Options(string checkpoint, bool resume = false, int seed = 9) => new()
+    private static TrainerOptions Options(string checkpoint, bool resume = false, int seed = 9, TrainingOptimizer optimizer = TrainingOptimizer.SgdNesterov) => new()
     {
+        Optimizer = optimizer,
         Epochs = 3,
         BatchSize = 4,
         Seed = seed,
@@ -24,23 +25,25 @@ public sealed class TrainingResumeTests : IDisposable
 
     private static OfaSupernet Build() => TinySupernet.Build(41); // dropout 0.1: masks must be reproduced too
 
-    [Fact]
-    public void Resuming_after_an_interruption_gives_bitwise_the_uninterrupted_run()
+    [Theory]
+    [InlineData(TrainingOptimizer.SgdNesterov)]
+    [InlineData(TrainingOptimizer.AdamW)]
+    public void Resuming_after_an_interruption_gives_bitwise_the_uninterrupted_run(TrainingOptimizer optimizer)
     {
         var data = new TrainingTestData(10, TinySupernet.Space.Classes, seed: 8); // 2 steps per epoch (last 2 dropped)
 
         var full = Build();
-        var uninterrupted = new Trainer(full, new SandwichStrategy(2), Options(Path.Combine(_dir, "a.safetensors"))).Run(data);
+        var uninterrupted = new Trainer(full, new SandwichStrategy(2), Options(Path.Combine(_dir, "a.safetensors"), optimizer: optimizer)).Run(data);
         Assert.Equal(6, uninterrupted.Steps.Count);
         Assert.Equal(3, uninterrupted.Epochs.Count);
 
         string path = Path.Combine(_dir, "b.safetensors");
         using var cts = new CancellationTokenSource();
-        var first = new Trainer(Build(), new SandwichStrategy(2), Options(path));
+        var first = new Trainer(Build(), new SandwichStrategy(2), Options(path, optimizer: optimizer));
         Assert.ThrowsAny<OperationCanceledException>(() => first.Run(data, new TrainingCallbacks { EpochCompleted = e => cts.Cancel() }, cts.Token));
 
         var resumedNet = Build(); // a fresh process: initial weights, nothing else carried over
-        var resumed = new Trainer(resumedNet, new SandwichStrategy(2), Options(path, resume: true)).Run(data);
+        var resumed = new Trainer(resumedNet, new SandwichStrategy(2), Options(path, resume: true, optimizer: optimizer)).Run(data);
         Assert.Equal(1, resumed.ResumedFromEpoch);
         Assert.Equal(4, resumed.Steps.Count);
         for (int i = 0; i < 4; i++)
