@@ -12,7 +12,7 @@ internal sealed record DemoOptions
 {
     public required string OutDir { get; init; }
 
-    public int Epochs { get; init; } = 3;
+    public int Epochs { get; init; } = 4;
 
     /// <summary>Training clips; validation and test get a quarter each (at least 4).</summary>
     public int TrainClips { get; init; } = 1200;
@@ -30,7 +30,7 @@ internal sealed record DemoOptions
 
     public int BatchSize { get; init; } = 32;
 
-    public float LearningRate { get; init; } = 0.05f;
+    public float LearningRate { get; init; } = 0.1f;
 
     public TrainingOptimizer Optimizer { get; init; } = TrainingOptimizer.SgdNesterov;
 
