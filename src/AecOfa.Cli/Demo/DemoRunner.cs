@@ -166,19 +166,15 @@ internal static class DemoRunner
         int steps = trainer.StepsPerEpoch(train.Count), batch = trainer.EffectiveBatchSize(train.Count);
         output.WriteLine($"training: {strategy.Name}, {options.Epochs} epochs x {steps} steps of {batch} clips, {options.Optimizer} lr {options.LearningRate} cosine, seed {options.Seed}");
         var bar = options.Quiet ? null : new ProgressReporter("train", "samples");
-        int totalSamples = options.Epochs * steps * batch, done = 0;
+        int totalSamples = options.Epochs * steps * batch;
         var result = trainer.Run(train, new TrainingCallbacks
         {
-            StepCompleted = s =>
-            {
-                done = (int)(s.Step + 1) * batch;
-                bar?.Report((done, totalSamples));
-            },
+            Resumed = epochs => output.WriteLine($"training: resumed after epoch {epochs} from {trainer.Options.CheckpointPath}"),
+            StepCompleted = s => bar?.Report(((int)(s.Step + 1) * batch, totalSamples)),
             EpochCompleted = e => output.WriteLine(
                 $"epoch {e.Epoch}/{options.Epochs}: loss {string.Join("  ", e.MeanLoss.Select(kv => $"{kv.Key} {kv.Value:F4}"))}  lr {e.LastLearningRate:G3}  ({e.Seconds:F0} s)"),
         }, ct);
-        if (result.ResumedFromEpoch > 0) output.WriteLine($"training: resumed after epoch {result.ResumedFromEpoch} from {trainer.Options.CheckpointPath}");
-        else if (options.Resume) output.WriteLine("training: --resume found no checkpoint; trained from the start");
+        if (options.Resume && result.ResumedFromEpoch == 0) output.WriteLine("training: --resume found no checkpoint; trained from the start");
         return result;
     }
 

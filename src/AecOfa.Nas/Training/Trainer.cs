@@ -77,7 +77,10 @@ public sealed class Trainer
         var history = new List<EpochSummary>();
         int startEpoch = 0;
         if (Options.Resume && File.Exists(Options.CheckpointPath))
+        {
             startEpoch = LoadCheckpoint(Options.CheckpointPath!, examples, schedule.TotalSteps, history);
+            callbacks?.Resumed?.Invoke(startEpoch);
+        }
 
         var steps = new List<StepReport>();
         var positions = new int[examples];

@@ -13,6 +13,9 @@ public sealed record TrainingResult(IReadOnlyList<EpochSummary> Epochs, IReadOnl
 /// <summary>Optional synchronous callbacks of <see cref="Trainer.Run"/> (progress bars, logs).</summary>
 public sealed class TrainingCallbacks
 {
+    /// <summary>Once, before training, when the run continues from a checkpoint: the epochs it already holds.</summary>
+    public Action<int>? Resumed { get; init; }
+
     /// <summary>After every optimizer update.</summary>
     public Action<StepReport>? StepCompleted { get; init; }
 

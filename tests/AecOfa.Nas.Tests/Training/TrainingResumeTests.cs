@@ -43,8 +43,11 @@ public sealed class TrainingResumeTests : IDisposable
         Assert.ThrowsAny<OperationCanceledException>(() => first.Run(data, new TrainingCallbacks { EpochCompleted = e => cts.Cancel() }, cts.Token));
 
         var resumedNet = Build(); // a fresh process: initial weights, nothing else carried over
-        var resumed = new Trainer(resumedNet, new SandwichStrategy(2), Options(path, resume: true, optimizer: optimizer)).Run(data);
+        int reported = -1;
+        var resumed = new Trainer(resumedNet, new SandwichStrategy(2), Options(path, resume: true, optimizer: optimizer))
+            .Run(data, new TrainingCallbacks { Resumed = e => reported = e });
         Assert.Equal(1, resumed.ResumedFromEpoch);
+        Assert.Equal(1, reported);
         Assert.Equal(4, resumed.Steps.Count);
         for (int i = 0; i < 4; i++)
         {
