@@ -1,0 +1,76 @@
+using System.Buffers;
+using System.Numerics.Tensors;
+
+namespace AecOfa.Engine.Kernels;
+
+public static partial class DepthwiseConv
+{
+    /// <summary>
+    /// Input gradient (transposed convolution) over planes [p0, p1) in channel-major order (p = c * Batch + n).
+    /// gy is copied into a zero-padded flat buffer; each output phase of gx is a stride-1 correlation with that
+    /// phase's taps (<see cref="DepthwiseBackwardInputLayout"/>), added into gx. Adds into gx.
+    /// </summary>
+    internal static void BackwardInputPlanes(in ConvGeometry g, ReadOnlySpan<float> gy, ReadOnlySpan<float> w, Span<float> gx,
+        int p0, int p1, DepthwiseConvIsa isa)
+    {
+        isa = isa.Resolve();
+        var lay = new DepthwiseBackwardInputLayout(g);
+        int taps = g.KernelH * g.KernelW, nb = g.Batch, ch = g.InChannels;
+        int sh = g.StrideH, sw = g.StrideW, phases = sh * sw;
+        int ih = g.InH, iw = g.InW, planeIn = ih * iw, oh = g.OutH, ow = g.OutW, planeOut = oh * ow;
+        float[] fArr = ArrayPool<float>.Shared.Rent(lay.BufferLength + lay.FlatLength + phases * taps);
+        int[] iArr = ArrayPool<int>.Shared.Rent(phases * (taps + 1));
+        try
+        {
+            var buf = fArr.AsSpan(0, lay.BufferLength);
+            var dst = fArr.AsSpan(lay.BufferLength, lay.FlatLength);
+            var wts = fArr.AsSpan(lay.BufferLength + lay.FlatLength, phases * taps);
+            var offs = iArr.AsSpan(0, phases * taps);
+            var counts = iArr.AsSpan(phases * taps, phases);
+            buf.Clear();
+            int current = -1;
+            for (int p = p0; p < p1; p++)
+            {
+                int c = p / nb, n = p % nb;
+                if (c != current)
+                {
+                    var wc = w.Slice(c * taps, taps);
+                    for (int a = 0; a < sh; a++)
+                        for (int b = 0; b < sw; b++)
+                        {
+                            int ph = a * sw + b;
+                            counts[ph] = lay.FillPhaseTaps(g, a, b, wc, offs.Slice(ph * taps, taps), wts.Slice(ph * taps, taps));
+                        }
+                    current = c;
+                }
+                int plane = n * ch + c;
+                var gyp = gy.Slice(plane * planeOut, planeOut);
+                for (int i = 0; i < oh; i++) gyp.Slice(i * ow, ow).CopyTo(buf.Slice((i + lay.Top) * lay.RowStride + lay.Left, ow));
+                var gxp = gx.Slice(plane * planeIn, planeIn);
+                for (int a = 0; a < sh; a++)
+                {
+                    int hq = (ih - a + sh - 1) / sh;
+                    for (int b = 0; b < sw; b++)
+                    {
+                        int ph = a * sw + b, wq = (iw - b + sw - 1) / sw;
+                        if (counts[ph] == 0 || hq <= 0 || wq <= 0) continue;
+                        DepthwiseConvFlatKernels.Correlate(isa, buf, dst, hq * lay.RowStride,
+                            offs.Slice(ph * taps, counts[ph]), wts.Slice(ph * taps, counts[ph]));
+                        for (int r = 0; r < hq; r++)
+                        {
+                            var src = dst.Slice(r * lay.RowStride, wq);
+                            var row = gxp.Slice((r * sh + a) * iw, iw);
+                            if (sw == 1) TensorPrimitives.Add(row, src, row);
+                            else for (int q = 0; q < wq; q++) row[q * sw + b] += src[q];
+                        }
+                    }
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<int>.Shared.Return(iArr);
+            ArrayPool<float>.Shared.Return(fArr);
+        }
+    }
+}
