@@ -144,6 +144,35 @@ public class DepthwiseConvTests
     }
 
     [Theory]
+    [InlineData(3, 1, 33)]
+    [InlineData(7, 1, 33)]
+    [InlineData(3, 2, 81)]
+    public void ManyNarrowPlanes_InPartlyFilledBands_MatchReference(int k, int s, int n)
+    {
+        // A large batch over 2x4 maps puts planes side by side in several bands (e.g. 17 + 16): the last is partly filled.
+        var g = Geo(n, 3, 2, 4, k, s, k / 2);
+        Assert.NotEqual(0, n % DepthwiseForwardLayout.ChooseBandPlanes(g));
+        Assert.NotEqual(0, n % DepthwiseBackwardInputLayout.ChooseBandPlanes(g));
+        var x = RandomArray(n * 3 * 8, 21);
+        var wt = RandomArray(3 * k * k, 22);
+        var gy = RandomArray(n * 3 * g.OutH * g.OutW, 23);
+        var yRef = DepthwiseConvReference.Forward(g, ToDouble(x), ToDouble(wt));
+        var (gxRef, gwRef) = DepthwiseConvReference.Backward(g, ToDouble(x), ToDouble(wt), ToDouble(gy));
+        foreach (var isa in Isas)
+        {
+            var y = new float[yRef.Length];
+            var gx = new float[gxRef.Length];
+            var gw = new float[gwRef.Length];
+            DepthwiseConv.Forward(g, x, wt, y, isa);
+            DepthwiseConv.BackwardInput(g, gy, wt, gx, isa);
+            DepthwiseConv.BackwardWeight(g, x, gy, gw, isa);
+            AssertClose(yRef, y, 1e-4, $"forward {isa}");
+            AssertClose(gxRef, gx, 1e-3, $"input grad {isa}");
+            AssertClose(gwRef, gw, 1e-3, $"weight grad {isa}");
+        }
+    }
+
+    [Theory]
     [InlineData(3, 1, 1)]
     [InlineData(5, 2, 2)]
     [InlineData(7, 2, 0)]

@@ -7,14 +7,16 @@ public static partial class DepthwiseConv
 {
     /// <summary>
     /// Input gradient (transposed convolution) over planes [p0, p1) in channel-major order (p = c * Batch + n).
-    /// gy is copied into a zero-padded flat buffer; each output phase of gx is a stride-1 correlation with that
-    /// phase's taps (<see cref="DepthwiseBackwardInputLayout"/>), added into gx. Adds into gx.
+    /// Consecutive gy planes of a channel are copied side by side into a zero-padded flat buffer; each output phase
+    /// of gx is a stride-1 correlation with that phase's taps (<see cref="DepthwiseBackwardInputLayout"/>), added into
+    /// gx. Each element is one FMA chain in tap order, whatever the band or range split. Adds into gx.
     /// </summary>
     internal static void BackwardInputPlanes(in ConvGeometry g, ReadOnlySpan<float> gy, ReadOnlySpan<float> w, Span<float> gx,
         int p0, int p1, DepthwiseConvIsa isa)
     {
         isa = isa.Resolve();
-        var lay = new DepthwiseBackwardInputLayout(g);
+        int band = DepthwiseBackwardInputLayout.ChooseBandPlanes(g);
+        var lay = new DepthwiseBackwardInputLayout(g, band);
         int taps = g.KernelH * g.KernelW, nb = g.Batch, ch = g.InChannels;
         int sh = g.StrideH, sw = g.StrideW, phases = sh * sw;
         int ih = g.InH, iw = g.InW, planeIn = ih * iw, oh = g.OutH, ow = g.OutW, planeOut = oh * ow;
@@ -29,9 +31,10 @@ public static partial class DepthwiseConv
             var counts = iArr.AsSpan(phases * taps, phases);
             buf.Clear();
             int current = -1;
-            for (int p = p0; p < p1; p++)
+            for (int p = p0; p < p1;)
             {
                 int c = p / nb, n = p % nb;
+                int count = Math.Min(band, Math.Min(nb - n, p1 - p));
                 if (c != current)
                 {
                     var wc = w.Slice(c * taps, taps);
@@ -43,10 +46,12 @@ public static partial class DepthwiseConv
                         }
                     current = c;
                 }
-                int plane = n * ch + c;
-                var gyp = gy.Slice(plane * planeOut, planeOut);
-                for (int i = 0; i < oh; i++) gyp.Slice(i * ow, ow).CopyTo(buf.Slice((i + lay.Top) * lay.RowStride + lay.Left, ow));
-                var gxp = gx.Slice(plane * planeIn, planeIn);
+                for (int s = 0; s < count; s++)
+                {
+                    var gyp = gy.Slice(((n + s) * ch + c) * planeOut, planeOut);
+                    int col = s * lay.PlanePitch + lay.Left;
+                    for (int i = 0; i < oh; i++) gyp.Slice(i * ow, ow).CopyTo(buf.Slice((i + lay.Top) * lay.RowStride + col, ow));
+                }
                 for (int a = 0; a < sh; a++)
                 {
                     int hq = (ih - a + sh - 1) / sh;
@@ -56,15 +61,21 @@ public static partial class DepthwiseConv
                         if (counts[ph] == 0 || hq <= 0 || wq <= 0) continue;
                         DepthwiseConvFlatKernels.Correlate(isa, buf, dst, hq * lay.RowStride,
                             offs.Slice(ph * taps, counts[ph]), wts.Slice(ph * taps, counts[ph]));
-                        for (int r = 0; r < hq; r++)
+                        for (int s = 0; s < count; s++)
                         {
-                            var src = dst.Slice(r * lay.RowStride, wq);
-                            var row = gxp.Slice((r * sh + a) * iw, iw);
-                            if (sw == 1) TensorPrimitives.Add(row, src, row);
-                            else for (int q = 0; q < wq; q++) row[q * sw + b] += src[q];
+                            var gxp = gx.Slice(((n + s) * ch + c) * planeIn, planeIn);
+                            int col = s * lay.PlanePitch;
+                            for (int r = 0; r < hq; r++)
+                            {
+                                var src = dst.Slice(r * lay.RowStride + col, wq);
+                                var row = gxp.Slice((r * sh + a) * iw, iw);
+                                if (sw == 1) TensorPrimitives.Add(row, src, row);
+                                else for (int q = 0; q < wq; q++) row[q * sw + b] += src[q];
+                            }
                         }
                     }
                 }
+                p += count;
             }
         }
         finally
