@@ -234,6 +234,32 @@ public class DepthwiseConvTests
         Assert.Equal(gwOne, gwSplit);
     }
 
+    [Theory]
+    [InlineData(7, 1)]
+    [InlineData(5, 2)]
+    public void ThreadCount_DoesNotChangeABit(int k, int s)
+    {
+        var g = Geo(3, 33, 17, 31, k, s, k / 2);
+        Assert.True(g.Macs >= DepthwiseConv.ParallelMinMacs, "shape too small to run in parallel");
+        var x = RandomArray(3 * 33 * 17 * 31, 24);
+        var wt = RandomArray(33 * k * k, 25);
+        var gy = RandomArray(3 * 33 * g.OutH * g.OutW, 26);
+        float[]? y1 = null, gx1 = null, gw1 = null;
+        foreach (int threads in new[] { 1, 2, 3 })
+        {
+            var y = new float[gy.Length];
+            var gx = new float[x.Length];
+            var gw = new float[wt.Length];
+            DepthwiseConv.Forward(g, x, wt, y, DepthwiseConvIsa.Auto, threads);
+            DepthwiseConv.BackwardInput(g, gy, wt, gx, DepthwiseConvIsa.Auto, threads);
+            DepthwiseConv.BackwardWeight(g, x, gy, gw, DepthwiseConvIsa.Auto, threads);
+            if (y1 is null) { y1 = y; gx1 = gx; gw1 = gw; continue; }
+            Assert.Equal(y1, y);
+            Assert.Equal(gx1, gx);
+            Assert.Equal(gw1, gw);
+        }
+    }
+
     [Fact]
     public void BadArguments_ThrowNamingTheProblem()
     {

@@ -5,33 +5,36 @@ namespace AecOfa.Engine.Kernels;
 /// ADD into their outputs (gradients accumulate). The entry points run the vectorized flat-layout kernels
 /// (DepthwiseConvForward/BackwardInput/BackwardWeight.cs); the loop versions below are the correctness baseline.
 /// </summary>
-public static partial class DepthwiseConv
+public static unsafe partial class DepthwiseConv
 {
+    /// <summary>y = depthwise conv(x, w), on up to <see cref="WorkerPool.MaxThreads"/> threads (split over planes).</summary>
     public static void Forward(in ConvGeometry g, ReadOnlySpan<float> x, ReadOnlySpan<float> w, Span<float> y)
-        => Forward(g, x, w, y, DepthwiseConvIsa.Auto);
+        => Forward(g, x, w, y, DepthwiseConvIsa.Auto, WorkerPool.MaxThreads);
 
+    /// <summary>gx += dL/dx for dL/dy = gy (split over planes). Bitwise independent of the thread count.</summary>
     public static void BackwardInput(in ConvGeometry g, ReadOnlySpan<float> gy, ReadOnlySpan<float> w, Span<float> gx)
-        => BackwardInput(g, gy, w, gx, DepthwiseConvIsa.Auto);
+        => BackwardInput(g, gy, w, gx, DepthwiseConvIsa.Auto, WorkerPool.MaxThreads);
 
+    /// <summary>gw += dL/dw for dL/dy = gy (split over channels). Bitwise independent of the thread count.</summary>
     public static void BackwardWeight(in ConvGeometry g, ReadOnlySpan<float> x, ReadOnlySpan<float> gy, Span<float> gw)
-        => BackwardWeight(g, x, gy, gw, DepthwiseConvIsa.Auto);
+        => BackwardWeight(g, x, gy, gw, DepthwiseConvIsa.Auto, WorkerPool.MaxThreads);
 
-    internal static void Forward(in ConvGeometry g, ReadOnlySpan<float> x, ReadOnlySpan<float> w, Span<float> y, DepthwiseConvIsa isa)
+    internal static void Forward(in ConvGeometry g, ReadOnlySpan<float> x, ReadOnlySpan<float> w, Span<float> y, DepthwiseConvIsa isa, int threads = 1)
     {
         Validate(g, x.Length, nameof(x), w.Length, y.Length, nameof(y));
-        ForwardPlanes(g, x, w, y, 0, g.Batch * g.InChannels, isa);
+        ForwardParallel(g, x, w, y, isa, threads);
     }
 
-    internal static void BackwardInput(in ConvGeometry g, ReadOnlySpan<float> gy, ReadOnlySpan<float> w, Span<float> gx, DepthwiseConvIsa isa)
+    internal static void BackwardInput(in ConvGeometry g, ReadOnlySpan<float> gy, ReadOnlySpan<float> w, Span<float> gx, DepthwiseConvIsa isa, int threads = 1)
     {
         Validate(g, gx.Length, nameof(gx), w.Length, gy.Length, nameof(gy));
-        BackwardInputPlanes(g, gy, w, gx, 0, g.Batch * g.InChannels, isa);
+        BackwardInputParallel(g, gy, w, gx, isa, threads);
     }
 
-    internal static void BackwardWeight(in ConvGeometry g, ReadOnlySpan<float> x, ReadOnlySpan<float> gy, Span<float> gw, DepthwiseConvIsa isa)
+    internal static void BackwardWeight(in ConvGeometry g, ReadOnlySpan<float> x, ReadOnlySpan<float> gy, Span<float> gw, DepthwiseConvIsa isa, int threads = 1)
     {
         Validate(g, x.Length, nameof(x), gw.Length, gy.Length, nameof(gy));
-        BackwardWeightChannels(g, x, gy, gw, 0, g.InChannels, isa);
+        BackwardWeightParallel(g, x, gy, gw, isa, threads);
     }
 
     /// <summary>Checks the geometry is depthwise and every span holds its tensor (input-sized, weight, output-sized).</summary>

@@ -3,7 +3,7 @@ using System.Numerics.Tensors;
 
 namespace AecOfa.Engine.Kernels;
 
-public static partial class DepthwiseConv
+public static unsafe partial class DepthwiseConv
 {
     /// <summary>
     /// Input gradient (transposed convolution) over planes [p0, p1) in channel-major order (p = c * Batch + n).

@@ -2,7 +2,7 @@ using System.Buffers;
 
 namespace AecOfa.Engine.Kernels;
 
-public static partial class DepthwiseConv
+public static unsafe partial class DepthwiseConv
 {
     /// <summary>
     /// Weight gradient for channels [c0, c1): per channel, gw[t] += sum over batch and outputs of gy * x(tap t).

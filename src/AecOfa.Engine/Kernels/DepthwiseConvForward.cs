@@ -2,7 +2,7 @@ using System.Buffers;
 
 namespace AecOfa.Engine.Kernels;
 
-public static partial class DepthwiseConv
+public static unsafe partial class DepthwiseConv
 {
     /// <summary>
     /// Forward over planes [p0, p1) in channel-major order (plane p = c * Batch + n, so a range shares weights).
