@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Numerics.Tensors;
 
 namespace AecOfa.Engine.Kernels;
 
@@ -50,7 +49,7 @@ public static unsafe partial class DepthwiseConv
                 {
                     var gyp = gy.Slice(((n + s) * ch + c) * planeOut, planeOut);
                     int col = s * lay.PlanePitch + lay.Left;
-                    for (int i = 0; i < oh; i++) gyp.Slice(i * ow, ow).CopyTo(buf.Slice((i + lay.Top) * lay.RowStride + col, ow));
+                    for (int i = 0; i < oh; i++) DepthwiseConvRowCopy.Copy(gyp.Slice(i * ow), buf.Slice((i + lay.Top) * lay.RowStride + col), ow);
                 }
                 for (int a = 0; a < sh; a++)
                 {
@@ -69,7 +68,7 @@ public static unsafe partial class DepthwiseConv
                             {
                                 var src = dst.Slice(r * lay.RowStride + col, wq);
                                 var row = gxp.Slice((r * sh + a) * iw, iw);
-                                if (sw == 1) TensorPrimitives.Add(row, src, row);
+                                if (sw == 1) DepthwiseConvRowCopy.Add(src, row, wq);
                                 else for (int q = 0; q < wq; q++) row[q * sw + b] += src[q];
                             }
                         }

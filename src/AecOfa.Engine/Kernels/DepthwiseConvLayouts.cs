@@ -82,7 +82,15 @@ internal readonly struct DepthwiseForwardLayout
         if (g.StrideW == 1)
         {
             int c0 = colOff[0] + shift;
-            for (int r = 0; r < g.InH; r++) plane.Slice(r * w, w).CopyTo(buf.Slice(rowOff[r] + c0, w));
+            for (int r = 0; r < g.InH; r++) DepthwiseConvRowCopy.Copy(plane.Slice(r * w, w), buf.Slice(rowOff[r] + c0), w);
+            return;
+        }
+        if (g.StrideW == 2 && w >= 2)
+        {
+            // Columns alternate between the two column phases; each parity is contiguous within its phase.
+            int c0 = colOff[0] + shift, c1 = colOff[1] + shift;
+            for (int r = 0; r < g.InH; r++)
+                DepthwiseConvRowCopy.Deinterleave2(plane.Slice(r * w, w), buf.Slice(rowOff[r] + c0), buf.Slice(rowOff[r] + c1), w);
             return;
         }
         for (int r = 0; r < g.InH; r++)
