@@ -37,10 +37,14 @@ internal readonly struct DepthwiseForwardLayout
         BufferLength = Math.Max(sh * sw * PhaseSize, maxOff + FlatLength) + 16;
     }
 
-    /// <summary>How many planes to put side by side: a band about 160 columns wide, balanced over the batch.</summary>
+    /// <summary>
+    /// How many planes to put side by side: narrow planes (pitch under 48 columns) go into bands about 160 columns
+    /// wide, balanced over the batch; wide planes stay alone (banding them measured slower at k = 3).
+    /// </summary>
     public static int ChooseBandPlanes(in ConvGeometry g)
     {
         int pitch = Math.Max(1, (g.InW + g.PadW) / g.StrideW);
+        if (pitch >= 48) return 1;
         int max = Math.Clamp(160 / pitch, 1, g.Batch);
         int bands = (g.Batch + max - 1) / max;
         return (g.Batch + bands - 1) / bands;
@@ -137,14 +141,8 @@ internal readonly struct DepthwiseBackwardInputLayout
         BufferLength = Math.Max(rows * RowStride, maxOff + FlatLength) + 16;
     }
 
-    /// <summary>How many planes to put side by side: a band about 160 columns wide, balanced over the batch.</summary>
-    public static int ChooseBandPlanes(in ConvGeometry g)
-    {
-        int pitch = Math.Max(1, (g.InW + g.PadW) / g.StrideW);
-        int max = Math.Clamp(160 / pitch, 1, g.Batch);
-        int bands = (g.Batch + max - 1) / max;
-        return (g.Batch + bands - 1) / bands;
-    }
+    /// <summary>Planes per band: the same choice as the forward layout.</summary>
+    public static int ChooseBandPlanes(in ConvGeometry g) => DepthwiseForwardLayout.ChooseBandPlanes(g);
 
     /// <summary>Taps of output phase (a, b) in row-major tap order; returns how many.</summary>
     public int FillPhaseTaps(in ConvGeometry g, int a, int b, ReadOnlySpan<float> wPlane, Span<int> off, Span<float> w)

@@ -69,5 +69,33 @@ internal static class DepthwiseConvRowCopy
         if (i < n) Unsafe.Add(ref e, i / 2) = Unsafe.Add(ref s, i);
     }
 
+    /// <summary>Merges two column phases back into a row, adding: dst[2j] += even[j], dst[2j + 1] += odd[j] (n dst elements).</summary>
+    internal static void Interleave2Add(ReadOnlySpan<float> even, ReadOnlySpan<float> odd, Span<float> dst, int n)
+    {
+        if ((uint)n > (uint)dst.Length || (n + 1) / 2 > even.Length || n / 2 > odd.Length) ThrowTooShort();
+        ref float e = ref MemoryMarshal.GetReference(even);
+        ref float o = ref MemoryMarshal.GetReference(odd);
+        ref float d = ref MemoryMarshal.GetReference(dst);
+        int i = 0;
+        if (Avx512F.IsSupported)
+        {
+            var loIdx = Vector512.Create(0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
+            var hiIdx = loIdx + Vector512.Create(8);
+            for (; i + 32 <= n; i += 32)
+            {
+                var ev = Vector512.LoadUnsafe(ref e, (nuint)(i / 2));
+                var ov = Vector512.LoadUnsafe(ref o, (nuint)(i / 2));
+                (Vector512.LoadUnsafe(ref d, (nuint)i) + Avx512F.PermuteVar16x32x2(ev, loIdx, ov)).StoreUnsafe(ref d, (nuint)i);
+                (Vector512.LoadUnsafe(ref d, (nuint)i + 16) + Avx512F.PermuteVar16x32x2(ev, hiIdx, ov)).StoreUnsafe(ref d, (nuint)i + 16);
+            }
+        }
+        for (; i + 1 < n; i += 2)
+        {
+            Unsafe.Add(ref d, i) += Unsafe.Add(ref e, i / 2);
+            Unsafe.Add(ref d, i + 1) += Unsafe.Add(ref o, i / 2);
+        }
+        if (i < n) Unsafe.Add(ref d, i) += Unsafe.Add(ref e, i / 2);
+    }
+
     private static void ThrowTooShort() => throw new ArgumentException("DepthwiseConvRowCopy: span shorter than the row.");
 }
