@@ -34,7 +34,8 @@ internal readonly struct DepthwiseForwardLayout
         OutLength = g.OutH * RowStride;
         FlatLength = (OutLength + 15) & ~15;
         int maxOff = (sh * sw - 1) * PhaseSize + (g.KernelH - 1) / sh * RowStride + (g.KernelW - 1) / sw;
-        BufferLength = Math.Max(sh * sw * PhaseSize, maxOff + FlatLength) + 16;
+        // Slack: garbage lanes read up to maxOff + FlatLength, paired weight-gradient taps one row further.
+        BufferLength = Math.Max(sh * sw * PhaseSize, maxOff + FlatLength + RowStride) + 32;
     }
 
     /// <summary>
