@@ -46,7 +46,8 @@ internal readonly struct DepthwiseForwardLayout
     {
         int pitch = Math.Max(1, (g.InW + g.PadW) / g.StrideW);
         if (pitch >= 48) return 1;
-        int max = Math.Clamp(160 / pitch, 1, g.Batch);
+        // A strided band holds StrideH * StrideW phase images: keep the whole buffer L1-sized.
+        int max = Math.Clamp(160 / (g.StrideH * g.StrideW) / pitch, 1, g.Batch);
         int bands = (g.Batch + max - 1) / max;
         return (g.Batch + bands - 1) / bands;
     }
