@@ -67,7 +67,10 @@ internal static class DepthwiseConvFlatKernels
     {
         // The "one row up" terms run one row past the outputs (the last output row feeds them).
         int vectors = (length + rowStride + 15) / 16;
-        if (x.Length < off.Length || gyShifted.Length < rowStride + vectors * 16 || acc.Length < AccStride) throw new ArgumentException("AccumulateTapPairsV512: buffers too short.");
+        int maxOff = 0;
+        foreach (int o in off) maxOff = Math.Max(maxOff, o);
+        if (x.Length < maxOff + vectors * 16 || gyShifted.Length < rowStride + vectors * 16)
+            throw new ArgumentException("AccumulateTapPairsV512: buffers too short for the layout.");
         ref float xr = ref MemoryMarshal.GetReference(x);
         ref float g = ref MemoryMarshal.GetReference(gyShifted);
         ref float ar = ref MemoryMarshal.GetReference(acc);
@@ -102,6 +105,90 @@ internal static class DepthwiseConvFlatKernels
             if (n > 2) { a2.StoreUnsafe(ref ar, (nuint)(accA[p + 2] * AccStride)); b2.StoreUnsafe(ref ar, (nuint)(accB[p + 2] * AccStride)); }
             if (n > 3) { a3.StoreUnsafe(ref ar, (nuint)(accA[p + 3] * AccStride)); b3.StoreUnsafe(ref ar, (nuint)(accB[p + 3] * AccStride)); }
         }
+    }
+
+    /// <summary>
+    /// True when the taps form a full kh x kw grid in ascending offset order: off[t] = off[0] + (t / kw) * rowStride + t % kw
+    /// (stride-1 forward, and stride-1 input gradient with its taps sorted by offset).
+    /// </summary>
+    internal static bool IsGrid(ReadOnlySpan<int> off, int kh, int kw, int rowStride)
+    {
+        if (off.Length != kh * kw || kh < 2) return false;
+        for (int t = 0; t < off.Length; t++)
+            if (off[t] != off[0] + t / kw * rowStride + t % kw) return false;
+        return true;
+    }
+
+    /// <summary>
+    /// <see cref="Correlate"/> for grid taps (see <see cref="IsGrid"/>), Vector512, two output rows at a time: the x
+    /// vector at grid row r feeds tap row r of the upper output row and tap row r - 1 of the lower one, so most loads
+    /// serve two FMAs. Same FMA chain per output as Correlate (taps in offset order from 0), so bitwise identical.
+    /// dst needs RowStride + 64 slack past rows * RowStride, src the same past the last tap.
+    /// </summary>
+    internal static void CorrelateGridRowPairsV512(ReadOnlySpan<float> src, Span<float> dst, int rows, int rowStride,
+        ReadOnlySpan<int> off, ReadOnlySpan<float> w, int kh, int kw)
+    {
+        int blocks = (rowStride + 63) / 64;
+        if (dst.Length < (rows + 1) * rowStride + 64 || src.Length < off[^1] + (rows + 1) * rowStride + 64)
+            throw new ArgumentException("CorrelateGridRowPairsV512: buffers too short for the layout.");
+        ref float s = ref MemoryMarshal.GetReference(src);
+        ref float d = ref MemoryMarshal.GetReference(dst);
+        ref float wRef = ref MemoryMarshal.GetReference(w);
+        nuint rs = (nuint)rowStride, off0 = (nuint)off[0];
+        int i = 0;
+        for (; i + 1 < rows; i += 2)
+        {
+            // Blocks right to left: a block's overrun past the row end lands on columns a later (lower-index) block
+            // of the lower row rewrites, or on the next pair's rows.
+            for (int bj = blocks - 1; bj >= 0; bj--)
+            {
+                nuint o = (nuint)(i * rowStride + bj * 64);
+                Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default;
+                Vector512<float> b0 = default, b1 = default, b2 = default, b3 = default;
+                nuint p = o + off0;
+                for (int v = 0; v < kw; v++) // grid row 0: upper output only
+                {
+                    var wt = Vector512.Create(Unsafe.Add(ref wRef, v));
+                    nuint q = p + (nuint)v;
+                    a0 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref s, q), wt, a0);
+                    a1 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref s, q + 16), wt, a1);
+                    a2 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref s, q + 32), wt, a2);
+                    a3 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref s, q + 48), wt, a3);
+                }
+                for (int r = 1; r < kh; r++) // grid rows 1 .. kh-1: both outputs
+                {
+                    nuint pr = p + (nuint)r * rs;
+                    for (int v = 0; v < kw; v++)
+                    {
+                        var wt = Vector512.Create(Unsafe.Add(ref wRef, r * kw + v));
+                        var wb = Vector512.Create(Unsafe.Add(ref wRef, (r - 1) * kw + v));
+                        nuint q = pr + (nuint)v;
+                        var x0 = Vector512.LoadUnsafe(ref s, q);
+                        var x1 = Vector512.LoadUnsafe(ref s, q + 16);
+                        var x2 = Vector512.LoadUnsafe(ref s, q + 32);
+                        var x3 = Vector512.LoadUnsafe(ref s, q + 48);
+                        a0 = Vector512.FusedMultiplyAdd(x0, wt, a0); b0 = Vector512.FusedMultiplyAdd(x0, wb, b0);
+                        a1 = Vector512.FusedMultiplyAdd(x1, wt, a1); b1 = Vector512.FusedMultiplyAdd(x1, wb, b1);
+                        a2 = Vector512.FusedMultiplyAdd(x2, wt, a2); b2 = Vector512.FusedMultiplyAdd(x2, wb, b2);
+                        a3 = Vector512.FusedMultiplyAdd(x3, wt, a3); b3 = Vector512.FusedMultiplyAdd(x3, wb, b3);
+                    }
+                }
+                nuint pk = p + (nuint)kh * rs;
+                for (int v = 0; v < kw; v++) // grid row kh: lower output only
+                {
+                    var wb = Vector512.Create(Unsafe.Add(ref wRef, (kh - 1) * kw + v));
+                    nuint q = pk + (nuint)v;
+                    b0 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref s, q), wb, b0);
+                    b1 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref s, q + 16), wb, b1);
+                    b2 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref s, q + 32), wb, b2);
+                    b3 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref s, q + 48), wb, b3);
+                }
+                a0.StoreUnsafe(ref d, o); a1.StoreUnsafe(ref d, o + 16); a2.StoreUnsafe(ref d, o + 32); a3.StoreUnsafe(ref d, o + 48);
+                b0.StoreUnsafe(ref d, o + rs); b1.StoreUnsafe(ref d, o + rs + 16); b2.StoreUnsafe(ref d, o + rs + 32); b3.StoreUnsafe(ref d, o + rs + 48);
+            }
+        }
+        if (i < rows) // odd row count: the last row alone
+            CorrelateV512(src.Slice(i * rowStride), dst.Slice(i * rowStride), (rowStride + 15) / 16, off, w);
     }
 
     private static void CorrelateScalar(ReadOnlySpan<float> src, Span<float> dst, int length, ReadOnlySpan<int> off, ReadOnlySpan<float> w)
