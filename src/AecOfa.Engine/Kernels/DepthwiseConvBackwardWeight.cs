@@ -55,7 +55,18 @@ public static unsafe partial class DepthwiseConv
                     for (int t2 = t + 1; t2 < taps; t2++)
                         if (off[t2] == off[t] + lay.RowStride && !IsPaired(pairA, pairB, pairs, t2)) { partner = t2; break; }
                 if (partner >= 0) { pairOff[pairs] = off[t]; pairA[pairs] = t; pairB[pairs] = partner; pairs++; }
-                else if (!IsPaired(pairA, pairB, pairs, t)) { singleOff[singles] = off[t]; singleTap[singles] = t; singles++; }
+            }
+            int rowPairs = pairs;
+            // Taps left without a partner below (the last kernel row) pair with their right neighbour (shift 1).
+            for (int t = 0; t < taps; t++)
+            {
+                if (IsPaired(pairA, pairB, pairs, t)) continue;
+                int partner = -1;
+                if (usePairs && lay.RowStride > 1)
+                    for (int t2 = t + 1; t2 < taps; t2++)
+                        if (off[t2] == off[t] + 1 && !IsPaired(pairA, pairB, pairs, t2)) { partner = t2; break; }
+                if (partner >= 0) { pairOff[pairs] = off[t]; pairA[pairs] = t; pairB[pairs] = partner; pairs++; }
+                else { singleOff[singles] = off[t]; singleTap[singles] = t; singles++; }
             }
             for (int c = c0; c < c1; c++)
             {
@@ -78,9 +89,12 @@ public static unsafe partial class DepthwiseConv
                             for (int i = 0; i < oh; i++) gyFlat.Slice(i * lay.RowStride + col, ow).Clear();
                         }
                     }
-                    if (pairs > 0)
-                        DepthwiseConvFlatKernels.AccumulateTapPairsV512(buf, gyBuf, lay.RowStride, lay.OutLength,
-                            pairOff.Slice(0, pairs), pairA.Slice(0, pairs), pairB.Slice(0, pairs), accPairs);
+                    if (rowPairs > 0)
+                        DepthwiseConvFlatKernels.AccumulateTapPairsV512(buf, gyBuf, lay.RowStride, lay.RowStride, lay.OutLength,
+                            pairOff.Slice(0, rowPairs), pairA.Slice(0, rowPairs), pairB.Slice(0, rowPairs), accPairs);
+                    if (pairs > rowPairs)
+                        DepthwiseConvFlatKernels.AccumulateTapPairsV512(buf, gyBuf, lay.RowStride, 1, lay.OutLength,
+                            pairOff[rowPairs..pairs], pairA[rowPairs..pairs], pairB[rowPairs..pairs], accPairs);
                     if (singles > 0)
                         DepthwiseConvFlatKernels.AccumulateTaps(isa, buf, gyFlat, lay.OutLength, singleOff.Slice(0, singles), accSingles);
                 }

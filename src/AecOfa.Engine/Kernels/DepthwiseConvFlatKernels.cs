@@ -64,8 +64,18 @@ internal static class DepthwiseConvFlatKernels
     /// </summary>
     internal static void AccumulateTapPairsV512(ReadOnlySpan<float> x, ReadOnlySpan<float> gyShifted, int rowStride, int length,
         ReadOnlySpan<int> off, ReadOnlySpan<int> accA, ReadOnlySpan<int> accB, Span<float> acc)
+        => AccumulateTapPairsV512(x, gyShifted, rowStride, rowStride, length, off, accA, accB, acc);
+
+    /// <summary>
+    /// As above with tap b = tap a + <paramref name="shift"/> (a row: shift = RowStride; the next column: shift = 1);
+    /// gyPadded holds <paramref name="front"/> &gt;= shift zeros before gy.
+    /// </summary>
+    internal static void AccumulateTapPairsV512(ReadOnlySpan<float> x, ReadOnlySpan<float> gyPadded, int front, int shift, int length,
+        ReadOnlySpan<int> off, ReadOnlySpan<int> accA, ReadOnlySpan<int> accB, Span<float> acc)
     {
-        // The "one row up" terms run one row past the outputs (the last output row feeds them).
+        ReadOnlySpan<float> gyShifted = gyPadded.Slice(front - shift);
+        int rowStride = shift;
+        // The shifted terms run past the outputs by the shift (the last outputs feed them).
         int vectors = (length + rowStride + 15) / 16;
         int maxOff = 0;
         foreach (int o in off) maxOff = Math.Max(maxOff, o);
