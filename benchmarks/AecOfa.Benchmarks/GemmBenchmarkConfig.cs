@@ -1,3 +1,4 @@
+using AecOfa.Engine.Kernels;
 using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Jobs;
@@ -26,9 +27,9 @@ public sealed class GemmBenchmarkConfig : ManualConfig
     internal static double FlopsOf(BenchmarkCase benchmarkCase)
     {
         string method = benchmarkCase.Descriptor.WorkloadMethod.Name;
-        if (method == nameof(FmaPeakBenchmarks.FmaPeakVector512)) return 2.0 * 16 * FmaPeakBenchmarks.Accumulators * FmaPeakBenchmarks.Iterations;
-        if (method == nameof(FmaPeakBenchmarks.FmaPeakVector512TwoThreads)) return 2 * 2.0 * 16 * FmaPeakBenchmarks.Accumulators * FmaPeakBenchmarks.Iterations;
-        if (method == nameof(FmaPeakBenchmarks.FmaPeakVector256)) return 2.0 * 8 * FmaPeakBenchmarks.Accumulators * FmaPeakBenchmarks.Iterations;
+        if (method == nameof(FmaPeakBenchmarks.FmaPeakVector512)) return (double)FmaPeak.FlopsPerIteration512 * FmaPeakBenchmarks.Iterations;
+        if (method == nameof(FmaPeakBenchmarks.FmaPeakVector512TwoThreads)) return 2 * (double)FmaPeak.FlopsPerIteration512 * FmaPeakBenchmarks.Iterations;
+        if (method == nameof(FmaPeakBenchmarks.FmaPeakVector256)) return (double)FmaPeak.FlopsPerIteration256 * FmaPeakBenchmarks.Iterations;
         foreach (var p in benchmarkCase.Parameters.Items)
             if (p.Value is GemmShape shape) return shape.Flops;
         return 0;

@@ -8,6 +8,7 @@ public static class CommandCatalog
     public static IEnumerable<Command> All()
     {
         yield return SpaceCommand.Create();
+        yield return BenchCommand.Create();
         yield return SynthCommand.Create();
         yield return ManifestCommand.Create();
         yield return DemoCommand.Create();
