@@ -12,7 +12,7 @@ internal sealed record DemoOptions
 {
     public required string OutDir { get; init; }
 
-    public int Epochs { get; init; } = 4;
+    public int Epochs { get; init; } = 10;
 
     /// <summary>Training clips; validation and test get a quarter each (at least 4).</summary>
     public int TrainClips { get; init; } = 1200;
