@@ -11,7 +11,10 @@ public static class CliApp
         var config = new InvocationConfiguration();
         if (output is not null) config.Output = output;
         if (error is not null) config.Error = error;
-        return root.Parse(args).Invoke(config);
+        var parsed = root.Parse(args);
+        int code = parsed.Invoke(config);
+        // Malformed or missing options are input errors like any other: exit code 2, not the parser's 1.
+        return parsed.Errors.Count > 0 && code != 0 ? Commands.CliErrors.UsageOrInputError : code;
     }
 
     public static RootCommand Build()
