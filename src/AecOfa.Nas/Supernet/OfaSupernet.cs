@@ -56,7 +56,6 @@ public sealed class OfaSupernet : Module
         FinalExpand = RegisterModule("final_expand", new Conv2d(cin, space.FinalExpandChannels, 1, rng));
         FinalExpandBn = RegisterModule("final_expand_bn", new BatchNorm2d(space.FinalExpandChannels));
         FeatureMix = RegisterModule("feature_mix", new Linear(space.FinalExpandChannels, space.FeatureMixChannels, rng, bias: false));
-        Dropout = RegisterModule("dropout", new Dropout((float)space.Dropout, new Random(seed ^ 0x5EED)));
         Classifier = RegisterModule("classifier", new Linear(space.FeatureMixChannels, space.Classes, rng));
     }
 
@@ -71,7 +70,6 @@ public sealed class OfaSupernet : Module
     public Conv2d FinalExpand { get; }
     public BatchNorm2d FinalExpandBn { get; }
     public Linear FeatureMix { get; }
-    public Dropout Dropout { get; }
     public Linear Classifier { get; }
 
     /// <summary>The block in slot (<paramref name="stage"/>, <paramref name="block"/>).</summary>
@@ -80,8 +78,11 @@ public sealed class OfaSupernet : Module
     /// <summary>
     /// Logits (N, classes) of the sub-network <paramref name="config"/> on features x (N, 1, mel bins, frames) at the
     /// front end's resolution; the config's resolution genes resample them first (<see cref="InputResampler"/>).
+    /// Dropout before the classifier (rate <see cref="ArchSpace.Dropout"/>) applies only in training mode and only
+    /// when the caller passes <paramref name="dropout"/>: the mask stream is the caller's state (a trainer derives it
+    /// from its seed and step so a resumed run draws the same masks), never a generator hidden in the network.
     /// </summary>
-    public Tensor Forward(Tensor x, ArchConfig config) => Head(Features(x, config, null));
+    public Tensor Forward(Tensor x, ArchConfig config, Random? dropout = null) => Head(Features(x, config, null), dropout);
 
     /// <summary>The feature map after the final expand (+ BN + h-swish), before pooling.</summary>
     internal Tensor Features(Tensor x, ArchConfig config, RecalibrationPass? pass)
@@ -101,9 +102,10 @@ public sealed class OfaSupernet : Module
         return TensorOps.HardSwish(RecalibrationPass.Normalize(FinalExpandBn, FinalExpand.Forward(h), pass));
     }
 
-    private Tensor Head(Tensor features)
+    private Tensor Head(Tensor features, Random? dropout)
     {
         var v = TensorOps.HardSwish(FeatureMix.Forward(TensorOps.GlobalAvgPool2d(features)));
-        return Classifier.Forward(Dropout.Forward(v));
+        if (dropout is not null && IsTraining) v = TensorOps.Dropout(v, (float)Space.Dropout, dropout, training: true);
+        return Classifier.Forward(v);
     }
 }

@@ -150,7 +150,7 @@ public sealed class Trainer
         {
             var task = plan[t];
             var dropout = task.UseDropout ? StreamSeeds.Create(Options.Seed, StreamSeeds.Dropout, step * 64 + t) : null;
-            var logits = SupernetTrainingForward.Logits(_supernet, features, task.Config, dropout);
+            var logits = _supernet.Forward(features, task.Config, dropout);
             Tensor loss;
             if (task.Target == SubnetTarget.Labels)
             {

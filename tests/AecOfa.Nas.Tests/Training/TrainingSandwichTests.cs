@@ -56,7 +56,7 @@ public class TrainingSandwichTests
         foreach (var task in plan)
         {
             reference.ZeroGrad();
-            var logits = SupernetTrainingForward.Logits(reference, data.Features, task.Config, null);
+            var logits = reference.Forward(data.Features, task.Config);
             var loss = task.Target == SubnetTarget.Labels
                 ? TensorOps.BinaryCrossEntropyWithLogits(logits, data.Targets)
                 : TensorOps.DistillationBce(logits, teacher!);
@@ -122,21 +122,24 @@ public class TrainingSandwichTests
     }
 
     [Fact]
-    public void Training_forward_matches_the_supernet_forward_without_dropout()
+    public void Dropout_masks_come_only_from_the_callers_generator()
     {
-        var net = TinySupernet.Build(21);
+        var net = TinySupernet.Build(21); // dropout 0.1
         var x = TinySupernet.Input(new Random(22), 3);
         var config = ArchSampling.Sample(TinySupernet.Space, new Random(23));
         net.Eval();
         using (GradMode.NoGrad())
-        {
-            var expected = net.Forward(x, config);
-            var actual = SupernetTrainingForward.Logits(net, x, config, new Random(1)); // eval: the mask is not used
-            Assert.Equal(expected.Data, actual.Data);
-        }
-        var noDropout = Build(21);
+            Assert.Equal(net.Forward(x, config).Data, net.Forward(x, config, new Random(1)).Data); // eval: no mask
+
+        net.Train();
         using (GradMode.NoGrad())
-            Assert.Equal(noDropout.Forward(x, config).Data, SupernetTrainingForward.Logits(noDropout, x, config, new Random(1)).Data);
+        {
+            var plain = net.Forward(x, config).Data;
+            Assert.Equal(plain, net.Forward(x, config).Data); // no generator: no dropout, nothing hidden
+            var masked = net.Forward(x, config, new Random(7)).Data;
+            Assert.Equal(masked, net.Forward(x, config, new Random(7)).Data); // same stream, same mask
+            Assert.NotEqual(plain, masked);
+        }
     }
 
     private sealed class ConstantLearningRate(float lr) : ILearningRateSchedule
