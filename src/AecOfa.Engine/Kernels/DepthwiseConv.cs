@@ -2,19 +2,59 @@ namespace AecOfa.Engine.Kernels;
 
 /// <summary>
 /// Depthwise convolution kernels over NCHW (weight (C, 1, KH, KW)). Forward overwrites y; the backward kernels
-/// ADD into their outputs (gradients accumulate). These loop versions are the correctness baseline; faster
-/// vectorized paths are selected inside each entry point.
+/// ADD into their outputs (gradients accumulate). The entry points run the vectorized flat-layout kernels
+/// (DepthwiseConvForward/BackwardInput/BackwardWeight.cs); the loop versions below are the correctness baseline.
 /// </summary>
-public static partial class DepthwiseConv
+public static unsafe partial class DepthwiseConv
 {
+    /// <summary>y = depthwise conv(x, w), on up to <see cref="WorkerPool.MaxThreads"/> threads (split over planes).</summary>
     public static void Forward(in ConvGeometry g, ReadOnlySpan<float> x, ReadOnlySpan<float> w, Span<float> y)
-        => ForwardSimple(g, x, w, y);
+        => Forward(g, x, w, y, DepthwiseConvIsa.Auto, WorkerPool.MaxThreads);
 
+    /// <summary>gx += dL/dx for dL/dy = gy (split over planes). Bitwise independent of the thread count.</summary>
     public static void BackwardInput(in ConvGeometry g, ReadOnlySpan<float> gy, ReadOnlySpan<float> w, Span<float> gx)
-        => BackwardInputSimple(g, gy, w, gx);
+        => BackwardInput(g, gy, w, gx, DepthwiseConvIsa.Auto, WorkerPool.MaxThreads);
 
+    /// <summary>gw += dL/dw for dL/dy = gy (split over channels). Bitwise independent of the thread count.</summary>
     public static void BackwardWeight(in ConvGeometry g, ReadOnlySpan<float> x, ReadOnlySpan<float> gy, Span<float> gw)
-        => BackwardWeightSimple(g, x, gy, gw);
+        => BackwardWeight(g, x, gy, gw, DepthwiseConvIsa.Auto, WorkerPool.MaxThreads);
+
+    internal static void Forward(in ConvGeometry g, ReadOnlySpan<float> x, ReadOnlySpan<float> w, Span<float> y, DepthwiseConvIsa isa, int threads = 1)
+    {
+        Validate(g, x.Length, nameof(x), w.Length, y.Length, nameof(y));
+        ForwardParallel(g, x, w, y, isa, threads);
+    }
+
+    internal static void BackwardInput(in ConvGeometry g, ReadOnlySpan<float> gy, ReadOnlySpan<float> w, Span<float> gx, DepthwiseConvIsa isa, int threads = 1)
+    {
+        Validate(g, gx.Length, nameof(gx), w.Length, gy.Length, nameof(gy));
+        BackwardInputParallel(g, gy, w, gx, isa, threads);
+    }
+
+    internal static void BackwardWeight(in ConvGeometry g, ReadOnlySpan<float> x, ReadOnlySpan<float> gy, Span<float> gw, DepthwiseConvIsa isa, int threads = 1)
+    {
+        Validate(g, x.Length, nameof(x), gw.Length, gy.Length, nameof(gy));
+        BackwardWeightParallel(g, x, gy, gw, isa, threads);
+    }
+
+    /// <summary>Checks the geometry is depthwise and every span holds its tensor (input-sized, weight, output-sized).</summary>
+    private static void Validate(in ConvGeometry g, int inLength, string inName, int wLength, int outLength, string outName)
+    {
+        g.Validate();
+        if (!g.IsDepthwise)
+            throw new ArgumentException($"DepthwiseConv: geometry {g} is not depthwise (expected Groups == InChannels == OutChannels).", nameof(g));
+        long nIn = (long)g.Batch * g.InChannels * g.InH * g.InW;
+        long nOut = (long)g.Batch * g.InChannels * g.OutH * g.OutW;
+        long nW = (long)g.InChannels * g.KernelH * g.KernelW;
+        if (nIn > int.MaxValue || nOut > int.MaxValue)
+            throw new ArgumentException($"DepthwiseConv: tensors of geometry {g} exceed int.MaxValue elements.", nameof(g));
+        if (inLength < nIn)
+            throw new ArgumentException($"DepthwiseConv: {inName} has {inLength} elements, expected at least {nIn} (N*C*H*W).", inName);
+        if (outLength < nOut)
+            throw new ArgumentException($"DepthwiseConv: {outName} has {outLength} elements, expected at least {nOut} (N*C*OH*OW).", outName);
+        if (wLength < nW)
+            throw new ArgumentException($"DepthwiseConv: weight has {wLength} elements, expected at least {nW} (C*KH*KW).", "w");
+    }
 
     internal static void ForwardSimple(in ConvGeometry g, ReadOnlySpan<float> x, ReadOnlySpan<float> w, Span<float> y)
     {

@@ -4,17 +4,20 @@ namespace AecOfa.Engine.Kernels;
 /// Single-precision matrix multiply on row-major spans:
 /// C[m x n] = op(A)[m x k] * op(B)[k x n] (+ C when <paramref name="accumulate"/>).
 /// op(A) = A (stored m x k, row stride lda) or A^T (stored k x m, row stride lda); likewise for B.
-/// This is the one entry point every op uses; the fast paths live behind it.
+/// This is the one entry point every op uses; the fast paths live behind it:
+/// packed BLIS-style blocking with a register-blocked FMA micro-kernel (Vector512 6x32, else Vector256 6x16,
+/// else scalar 4x8), or a no-pack path for small and skinny shapes; both chosen from the shape alone.
+/// Threads: runs on <see cref="WorkerPool"/> (up to <see cref="WorkerPool.MaxThreads"/>), splitting M or N, never K.
+/// Every C element gets the same operations in the same order whatever the thread count, so results are bitwise
+/// identical for 1, 2 or more threads (on the same machine and kernel path).
 /// </summary>
 public static partial class Gemm
 {
     public static void Sgemm(bool transA, bool transB, int m, int n, int k,
         ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb,
         Span<float> c, int ldc, bool accumulate)
-    {
-        Validate(transA, transB, m, n, k, a, lda, b, ldb, c, ldc);
-        SgemmSimple(transA, transB, m, n, k, a, lda, b, ldb, c, ldc, accumulate);
-    }
+        => SgemmWith(GemmKernelPath.Auto, GemmRoute.Auto, WorkerPool.MaxThreads,
+            transA, transB, m, n, k, a, lda, b, ldb, c, ldc, accumulate);
 
     internal static void Validate(bool transA, bool transB, int m, int n, int k,
         ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, Span<float> c, int ldc)

@@ -1,0 +1,317 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace AecOfa.Engine.Kernels;
+
+/// <summary>
+/// The two inner loops every depthwise path reduces to, over "flat" planes: a zero-padded image stored with a row
+/// stride, where output position o = row * stride + col and tap t reads src[o + off[t]]. Columns past the real
+/// output width are computed as garbage (or multiply zeros) instead of being branched around, so the loops have no
+/// bounds checks and narrow planes still fill whole vectors (several rows per vector).
+/// Callers size the buffers so every read stays inside them (see the layout types).
+/// </summary>
+internal static class DepthwiseConvFlatKernels
+{
+    /// <summary>
+    /// dst[o] = sum_t w[t] * src[o + off[t]] for o in [0, length rounded up to the vector width). Every element is one
+    /// FMA chain in tap order starting from 0, so all ISA paths give bitwise identical results.
+    /// </summary>
+    internal static void Correlate(DepthwiseConvIsa isa, ReadOnlySpan<float> src, Span<float> dst, int length,
+        ReadOnlySpan<int> off, ReadOnlySpan<float> w)
+    {
+        switch (isa)
+        {
+            case DepthwiseConvIsa.Vector512: CorrelateV512(src, dst, (length + 15) / 16, off, w); break;
+            case DepthwiseConvIsa.Vector256: CorrelateV256(src, dst, (length + 7) / 8, off, w); break;
+            default: CorrelateScalar(src, dst, length, off, w); break;
+        }
+    }
+
+    /// <summary>
+    /// acc[t] += sum_o gy[o] * x[o + off[t]] over o in [0, length rounded up to the vector width), as per-lane
+    /// partial sums: acc holds, per tap, <see cref="AccSlots"/> vectors of the widest width (AccStride floats).
+    /// gy must be zero wherever o is not a real output. The order of additions depends only on the plane shape.
+    /// </summary>
+    internal static void AccumulateTaps(DepthwiseConvIsa isa, ReadOnlySpan<float> x, ReadOnlySpan<float> gy, int length,
+        ReadOnlySpan<int> off, Span<float> acc)
+    {
+        switch (isa)
+        {
+            case DepthwiseConvIsa.Vector512: AccumulateTapsV512(x, gy, (length + 15) / 16, off, acc); break;
+            case DepthwiseConvIsa.Vector256: AccumulateTapsV256(x, gy, (length + 7) / 8, off, acc); break;
+            default: AccumulateTapsScalar(x, gy, length, off, acc); break;
+        }
+    }
+
+    internal const int AccSlots = 4;
+    internal const int AccStride = AccSlots * 16;
+
+    /// <summary>Reduces one tap's partial sums (all slots, all lanes) in a fixed order.</summary>
+    internal static float ReduceTap(ReadOnlySpan<float> acc, int tap)
+    {
+        var a = acc.Slice(tap * AccStride, AccStride);
+        float s = 0;
+        for (int i = 0; i < a.Length; i++) s += a[i];
+        return s;
+    }
+
+    private static void CorrelateScalar(ReadOnlySpan<float> src, Span<float> dst, int length, ReadOnlySpan<int> off, ReadOnlySpan<float> w)
+    {
+        for (int o = 0; o < length; o++)
+        {
+            float s = 0;
+            for (int t = 0; t < off.Length; t++) s = MathF.FusedMultiplyAdd(src[o + off[t]], w[t], s);
+            dst[o] = s;
+        }
+    }
+
+    private static void CorrelateV512(ReadOnlySpan<float> src, Span<float> dst, int vectors, ReadOnlySpan<int> off, ReadOnlySpan<float> w)
+    {
+        ref float s = ref MemoryMarshal.GetReference(src);
+        ref float d = ref MemoryMarshal.GetReference(dst);
+        ref int offRef = ref MemoryMarshal.GetReference(off);
+        ref float wRef = ref MemoryMarshal.GetReference(w);
+        int taps = off.Length;
+        int v = 0;
+        // 8 independent accumulators cover the FMA latency; the broadcast weight is reused 8 times.
+        for (; v + 8 <= vectors; v += 8)
+        {
+            nuint o = (nuint)(v * 16);
+            Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default, a4 = default, a5 = default, a6 = default, a7 = default;
+            for (int t = 0; t < taps; t++)
+            {
+                var wv = Vector512.Create(Unsafe.Add(ref wRef, t));
+                nuint p = o + (nuint)Unsafe.Add(ref offRef, t);
+                a0 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref s, p), wv, a0);
+                a1 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref s, p + 16), wv, a1);
+                a2 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref s, p + 32), wv, a2);
+                a3 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref s, p + 48), wv, a3);
+                a4 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref s, p + 64), wv, a4);
+                a5 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref s, p + 80), wv, a5);
+                a6 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref s, p + 96), wv, a6);
+                a7 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref s, p + 112), wv, a7);
+            }
+            a0.StoreUnsafe(ref d, o); a1.StoreUnsafe(ref d, o + 16); a2.StoreUnsafe(ref d, o + 32); a3.StoreUnsafe(ref d, o + 48);
+            a4.StoreUnsafe(ref d, o + 64); a5.StoreUnsafe(ref d, o + 80); a6.StoreUnsafe(ref d, o + 96); a7.StoreUnsafe(ref d, o + 112);
+        }
+        for (; v + 4 <= vectors; v += 4)
+        {
+            nuint o = (nuint)(v * 16);
+            Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default;
+            for (int t = 0; t < taps; t++)
+            {
+                var wv = Vector512.Create(Unsafe.Add(ref wRef, t));
+                nuint p = o + (nuint)Unsafe.Add(ref offRef, t);
+                a0 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref s, p), wv, a0);
+                a1 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref s, p + 16), wv, a1);
+                a2 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref s, p + 32), wv, a2);
+                a3 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref s, p + 48), wv, a3);
+            }
+            a0.StoreUnsafe(ref d, o); a1.StoreUnsafe(ref d, o + 16); a2.StoreUnsafe(ref d, o + 32); a3.StoreUnsafe(ref d, o + 48);
+        }
+        for (; v + 2 <= vectors; v += 2)
+        {
+            nuint o = (nuint)(v * 16);
+            Vector512<float> a0 = default, a1 = default;
+            for (int t = 0; t < taps; t++)
+            {
+                var wv = Vector512.Create(Unsafe.Add(ref wRef, t));
+                nuint p = o + (nuint)Unsafe.Add(ref offRef, t);
+                a0 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref s, p), wv, a0);
+                a1 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref s, p + 16), wv, a1);
+            }
+            a0.StoreUnsafe(ref d, o); a1.StoreUnsafe(ref d, o + 16);
+        }
+        if (v < vectors)
+        {
+            nuint o = (nuint)(v * 16);
+            Vector512<float> a0 = default;
+            for (int t = 0; t < taps; t++)
+                a0 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref s, o + (nuint)Unsafe.Add(ref offRef, t)), Vector512.Create(Unsafe.Add(ref wRef, t)), a0);
+            a0.StoreUnsafe(ref d, o);
+        }
+    }
+
+    private static void CorrelateV256(ReadOnlySpan<float> src, Span<float> dst, int vectors, ReadOnlySpan<int> off, ReadOnlySpan<float> w)
+    {
+        ref float s = ref MemoryMarshal.GetReference(src);
+        ref float d = ref MemoryMarshal.GetReference(dst);
+        ref int offRef = ref MemoryMarshal.GetReference(off);
+        ref float wRef = ref MemoryMarshal.GetReference(w);
+        int taps = off.Length;
+        int v = 0;
+        for (; v + 8 <= vectors; v += 8)
+        {
+            nuint o = (nuint)(v * 8);
+            Vector256<float> a0 = default, a1 = default, a2 = default, a3 = default, a4 = default, a5 = default, a6 = default, a7 = default;
+            for (int t = 0; t < taps; t++)
+            {
+                var wv = Vector256.Create(Unsafe.Add(ref wRef, t));
+                nuint p = o + (nuint)Unsafe.Add(ref offRef, t);
+                a0 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref s, p), wv, a0);
+                a1 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref s, p + 8), wv, a1);
+                a2 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref s, p + 16), wv, a2);
+                a3 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref s, p + 24), wv, a3);
+                a4 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref s, p + 32), wv, a4);
+                a5 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref s, p + 40), wv, a5);
+                a6 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref s, p + 48), wv, a6);
+                a7 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref s, p + 56), wv, a7);
+            }
+            a0.StoreUnsafe(ref d, o); a1.StoreUnsafe(ref d, o + 8); a2.StoreUnsafe(ref d, o + 16); a3.StoreUnsafe(ref d, o + 24);
+            a4.StoreUnsafe(ref d, o + 32); a5.StoreUnsafe(ref d, o + 40); a6.StoreUnsafe(ref d, o + 48); a7.StoreUnsafe(ref d, o + 56);
+        }
+        for (; v + 4 <= vectors; v += 4)
+        {
+            nuint o = (nuint)(v * 8);
+            Vector256<float> a0 = default, a1 = default, a2 = default, a3 = default;
+            for (int t = 0; t < taps; t++)
+            {
+                var wv = Vector256.Create(Unsafe.Add(ref wRef, t));
+                nuint p = o + (nuint)Unsafe.Add(ref offRef, t);
+                a0 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref s, p), wv, a0);
+                a1 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref s, p + 8), wv, a1);
+                a2 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref s, p + 16), wv, a2);
+                a3 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref s, p + 24), wv, a3);
+            }
+            a0.StoreUnsafe(ref d, o); a1.StoreUnsafe(ref d, o + 8); a2.StoreUnsafe(ref d, o + 16); a3.StoreUnsafe(ref d, o + 24);
+        }
+        for (; v < vectors; v++)
+        {
+            nuint o = (nuint)(v * 8);
+            Vector256<float> a0 = default;
+            for (int t = 0; t < taps; t++)
+                a0 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref s, o + (nuint)Unsafe.Add(ref offRef, t)), Vector256.Create(Unsafe.Add(ref wRef, t)), a0);
+            a0.StoreUnsafe(ref d, o);
+        }
+    }
+
+    private static void AccumulateTapsScalar(ReadOnlySpan<float> x, ReadOnlySpan<float> gy, int length, ReadOnlySpan<int> off, Span<float> acc)
+    {
+        for (int t = 0; t < off.Length; t++)
+        {
+            var xs = x.Slice(off[t], length);
+            float s = acc[t * AccStride];
+            for (int o = 0; o < length; o++) s = MathF.FusedMultiplyAdd(xs[o], gy[o], s);
+            acc[t * AccStride] = s;
+        }
+    }
+
+    private static void AccumulateTapsV512(ReadOnlySpan<float> x, ReadOnlySpan<float> gy, int vectors, ReadOnlySpan<int> off, Span<float> acc)
+    {
+        ref float xr = ref MemoryMarshal.GetReference(x);
+        ref float g = ref MemoryMarshal.GetReference(gy);
+        ref float ar = ref MemoryMarshal.GetReference(acc);
+        int taps = off.Length, t = 0;
+        // Groups of 8 taps: gy is loaded once per vector and feeds 8 accumulators (one per tap) held in registers.
+        for (; t + 8 <= taps; t += 8)
+        {
+            nuint o0 = (nuint)off[t], o1 = (nuint)off[t + 1], o2 = (nuint)off[t + 2], o3 = (nuint)off[t + 3];
+            nuint o4 = (nuint)off[t + 4], o5 = (nuint)off[t + 5], o6 = (nuint)off[t + 6], o7 = (nuint)off[t + 7];
+            nuint ab = (nuint)(t * AccStride);
+            var a0 = Vector512.LoadUnsafe(ref ar, ab); var a1 = Vector512.LoadUnsafe(ref ar, ab + AccStride);
+            var a2 = Vector512.LoadUnsafe(ref ar, ab + 2 * AccStride); var a3 = Vector512.LoadUnsafe(ref ar, ab + 3 * AccStride);
+            var a4 = Vector512.LoadUnsafe(ref ar, ab + 4 * AccStride); var a5 = Vector512.LoadUnsafe(ref ar, ab + 5 * AccStride);
+            var a6 = Vector512.LoadUnsafe(ref ar, ab + 6 * AccStride); var a7 = Vector512.LoadUnsafe(ref ar, ab + 7 * AccStride);
+            for (int v = 0; v < vectors; v++)
+            {
+                nuint o = (nuint)(v * 16);
+                var gv = Vector512.LoadUnsafe(ref g, o);
+                a0 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref xr, o + o0), gv, a0);
+                a1 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref xr, o + o1), gv, a1);
+                a2 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref xr, o + o2), gv, a2);
+                a3 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref xr, o + o3), gv, a3);
+                a4 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref xr, o + o4), gv, a4);
+                a5 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref xr, o + o5), gv, a5);
+                a6 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref xr, o + o6), gv, a6);
+                a7 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref xr, o + o7), gv, a7);
+            }
+            a0.StoreUnsafe(ref ar, ab); a1.StoreUnsafe(ref ar, ab + AccStride);
+            a2.StoreUnsafe(ref ar, ab + 2 * AccStride); a3.StoreUnsafe(ref ar, ab + 3 * AccStride);
+            a4.StoreUnsafe(ref ar, ab + 4 * AccStride); a5.StoreUnsafe(ref ar, ab + 5 * AccStride);
+            a6.StoreUnsafe(ref ar, ab + 6 * AccStride); a7.StoreUnsafe(ref ar, ab + 7 * AccStride);
+        }
+        // Remaining taps one at a time, with 4 accumulators (slots) over consecutive vectors for latency.
+        for (; t < taps; t++)
+        {
+            nuint ot = (nuint)off[t];
+            nuint ab = (nuint)(t * AccStride);
+            var a0 = Vector512.LoadUnsafe(ref ar, ab); var a1 = Vector512.LoadUnsafe(ref ar, ab + 16);
+            var a2 = Vector512.LoadUnsafe(ref ar, ab + 32); var a3 = Vector512.LoadUnsafe(ref ar, ab + 48);
+            int v = 0;
+            for (; v + 4 <= vectors; v += 4)
+            {
+                nuint o = (nuint)(v * 16);
+                a0 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref xr, o + ot), Vector512.LoadUnsafe(ref g, o), a0);
+                a1 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref xr, o + ot + 16), Vector512.LoadUnsafe(ref g, o + 16), a1);
+                a2 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref xr, o + ot + 32), Vector512.LoadUnsafe(ref g, o + 32), a2);
+                a3 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref xr, o + ot + 48), Vector512.LoadUnsafe(ref g, o + 48), a3);
+            }
+            for (; v < vectors; v++)
+            {
+                nuint o = (nuint)(v * 16);
+                a0 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref xr, o + ot), Vector512.LoadUnsafe(ref g, o), a0);
+            }
+            a0.StoreUnsafe(ref ar, ab); a1.StoreUnsafe(ref ar, ab + 16);
+            a2.StoreUnsafe(ref ar, ab + 32); a3.StoreUnsafe(ref ar, ab + 48);
+        }
+    }
+
+    private static void AccumulateTapsV256(ReadOnlySpan<float> x, ReadOnlySpan<float> gy, int vectors, ReadOnlySpan<int> off, Span<float> acc)
+    {
+        ref float xr = ref MemoryMarshal.GetReference(x);
+        ref float g = ref MemoryMarshal.GetReference(gy);
+        ref float ar = ref MemoryMarshal.GetReference(acc);
+        int taps = off.Length, t = 0;
+        for (; t + 8 <= taps; t += 8)
+        {
+            nuint o0 = (nuint)off[t], o1 = (nuint)off[t + 1], o2 = (nuint)off[t + 2], o3 = (nuint)off[t + 3];
+            nuint o4 = (nuint)off[t + 4], o5 = (nuint)off[t + 5], o6 = (nuint)off[t + 6], o7 = (nuint)off[t + 7];
+            nuint ab = (nuint)(t * AccStride);
+            var a0 = Vector256.LoadUnsafe(ref ar, ab); var a1 = Vector256.LoadUnsafe(ref ar, ab + AccStride);
+            var a2 = Vector256.LoadUnsafe(ref ar, ab + 2 * AccStride); var a3 = Vector256.LoadUnsafe(ref ar, ab + 3 * AccStride);
+            var a4 = Vector256.LoadUnsafe(ref ar, ab + 4 * AccStride); var a5 = Vector256.LoadUnsafe(ref ar, ab + 5 * AccStride);
+            var a6 = Vector256.LoadUnsafe(ref ar, ab + 6 * AccStride); var a7 = Vector256.LoadUnsafe(ref ar, ab + 7 * AccStride);
+            for (int v = 0; v < vectors; v++)
+            {
+                nuint o = (nuint)(v * 8);
+                var gv = Vector256.LoadUnsafe(ref g, o);
+                a0 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref xr, o + o0), gv, a0);
+                a1 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref xr, o + o1), gv, a1);
+                a2 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref xr, o + o2), gv, a2);
+                a3 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref xr, o + o3), gv, a3);
+                a4 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref xr, o + o4), gv, a4);
+                a5 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref xr, o + o5), gv, a5);
+                a6 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref xr, o + o6), gv, a6);
+                a7 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref xr, o + o7), gv, a7);
+            }
+            a0.StoreUnsafe(ref ar, ab); a1.StoreUnsafe(ref ar, ab + AccStride);
+            a2.StoreUnsafe(ref ar, ab + 2 * AccStride); a3.StoreUnsafe(ref ar, ab + 3 * AccStride);
+            a4.StoreUnsafe(ref ar, ab + 4 * AccStride); a5.StoreUnsafe(ref ar, ab + 5 * AccStride);
+            a6.StoreUnsafe(ref ar, ab + 6 * AccStride); a7.StoreUnsafe(ref ar, ab + 7 * AccStride);
+        }
+        for (; t < taps; t++)
+        {
+            nuint ot = (nuint)off[t];
+            nuint ab = (nuint)(t * AccStride);
+            var a0 = Vector256.LoadUnsafe(ref ar, ab); var a1 = Vector256.LoadUnsafe(ref ar, ab + 8);
+            var a2 = Vector256.LoadUnsafe(ref ar, ab + 16); var a3 = Vector256.LoadUnsafe(ref ar, ab + 24);
+            int v = 0;
+            for (; v + 4 <= vectors; v += 4)
+            {
+                nuint o = (nuint)(v * 8);
+                a0 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref xr, o + ot), Vector256.LoadUnsafe(ref g, o), a0);
+                a1 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref xr, o + ot + 8), Vector256.LoadUnsafe(ref g, o + 8), a1);
+                a2 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref xr, o + ot + 16), Vector256.LoadUnsafe(ref g, o + 16), a2);
+                a3 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref xr, o + ot + 24), Vector256.LoadUnsafe(ref g, o + 24), a3);
+            }
+            for (; v < vectors; v++)
+            {
+                nuint o = (nuint)(v * 8);
+                a0 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref xr, o + ot), Vector256.LoadUnsafe(ref g, o), a0);
+            }
+            a0.StoreUnsafe(ref ar, ab); a1.StoreUnsafe(ref ar, ab + 8);
+            a2.StoreUnsafe(ref ar, ab + 16); a3.StoreUnsafe(ref ar, ab + 24);
+        }
+    }
+}
