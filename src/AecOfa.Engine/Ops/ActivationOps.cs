@@ -11,7 +11,7 @@ public static partial class TensorOps
     public static Tensor ReLU(Tensor x)
     {
         ArgumentNullException.ThrowIfNull(x);
-        var y = Tensor.Zeros(x.Shape);
+        var y = Tensor.ForOp(false, x.Shape);
         TensorPrimitives.Max(x.Span, 0f, y.Span);
         return Autograd.Record(y, "ReLU", new[] { x }, o =>
         {
@@ -26,7 +26,7 @@ public static partial class TensorOps
     public static Tensor ReLU6(Tensor x)
     {
         ArgumentNullException.ThrowIfNull(x);
-        var y = Tensor.Zeros(x.Shape);
+        var y = Tensor.ForOp(false, x.Shape);
         TensorPrimitives.Max(x.Span, 0f, y.Span);
         TensorPrimitives.Min(y.Span, 6f, y.Span);
         return Autograd.Record(y, "ReLU6", new[] { x }, o =>
@@ -42,7 +42,7 @@ public static partial class TensorOps
     public static Tensor HardSigmoid(Tensor x)
     {
         ArgumentNullException.ThrowIfNull(x);
-        var y = Tensor.Zeros(x.Shape);
+        var y = Tensor.ForOp(false, x.Shape);
         var xs = x.Data;
         HardSigmoidInto(xs, y.Span);
         return Autograd.Record(y, "HardSigmoid", new[] { x }, o =>
@@ -57,7 +57,7 @@ public static partial class TensorOps
     public static Tensor HardSwish(Tensor x)
     {
         ArgumentNullException.ThrowIfNull(x);
-        var y = Tensor.Zeros(x.Shape);
+        var y = Tensor.ForOp(false, x.Shape);
         var xs = x.Data;
         HardSigmoidInto(xs, y.Span);
         TensorPrimitives.Multiply(y.Span, xs, y.Span);
@@ -77,7 +77,7 @@ public static partial class TensorOps
     public static Tensor Sigmoid(Tensor x)
     {
         ArgumentNullException.ThrowIfNull(x);
-        var y = Tensor.Zeros(x.Shape);
+        var y = Tensor.ForOp(false, x.Shape);
         TensorPrimitives.Sigmoid(x.Span, y.Span);
         return Autograd.Record(y, "Sigmoid", new[] { x }, o =>
         {

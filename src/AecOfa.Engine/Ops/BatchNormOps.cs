@@ -33,7 +33,7 @@ public static partial class TensorOps
             invStd[c] = (float)(1.0 / Math.Sqrt(m2[c] / stats.Count + eps));
             scale[c] = gamma.Data[c] * invStd[c];
         }
-        var y = Tensor.Zeros(x.Shape);
+        var y = Tensor.ForOp(false, x.Shape);
         BatchNormKernels.Normalize(x.Span, batch, channels, hw, center, scale, beta.Span, y.Span);
         long count = stats.Count;
         return Autograd.Record(y, "BatchNorm2dTrain", new[] { x, gamma, beta }, o =>
@@ -89,7 +89,7 @@ public static partial class TensorOps
             invStd[c] = (float)(1.0 / Math.Sqrt((double)runningVar.Data[c] + eps));
             scale[c] = gamma.Data[c] * invStd[c];
         }
-        var y = Tensor.Zeros(x.Shape);
+        var y = Tensor.ForOp(false, x.Shape);
         BatchNormKernels.Normalize(x.Span, batch, channels, hw, center, scale, beta.Span, y.Span);
         return Autograd.Record(y, "BatchNorm2dEval", new[] { x, gamma, beta }, o =>
         {

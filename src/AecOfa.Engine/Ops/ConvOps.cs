@@ -19,11 +19,12 @@ public static partial class TensorOps
     public static Tensor Conv2d(Tensor x, Tensor w, Tensor? bias, int strideH, int strideW, int padH, int padW, int groups)
     {
         var g = ConvGeometryOf(x, w, bias, strideH, strideW, padH, padW, groups);
-        var y = Tensor.Zeros(g.Batch, g.OutChannels, g.OutH, g.OutW);
+        var y = Tensor.ForOp(false, g.Batch, g.OutChannels, g.OutH, g.OutW);
         ConvForward(g, x.Span, w.Span, y.Span);
         if (bias is not null) AddChannelBias(y.Span, bias.Span, g.Batch, g.OutChannels, g.OutH * g.OutW);
         var inputs = bias is null ? new[] { x, w } : new[] { x, w, bias };
-        return Autograd.Record(y, "Conv2d", inputs, o =>
+        string opName = g.IsDepthwise ? "Conv2d.Depthwise" : IsPointwise(g) ? "Conv2d.Pointwise" : "Conv2d";
+        return Autograd.Record(y, opName, inputs, o =>
         {
             var gy = o.Grad!.Span;
             if (x.RequiresGrad) ConvBackwardInput(g, gy, w.Span, x.GradForAccumulate());

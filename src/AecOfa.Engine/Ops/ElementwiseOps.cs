@@ -9,7 +9,7 @@ public static partial class TensorOps
     public static Tensor Add(Tensor a, Tensor b)
     {
         ShapeUtil.RequireSame("Add", a, b);
-        var y = Tensor.Zeros(a.Shape);
+        var y = Tensor.ForOp(false, a.Shape);
         TensorPrimitives.Add(a.Span, b.Span, y.Span);
         return Autograd.Record(y, "Add", new[] { a, b }, o =>
         {

@@ -9,7 +9,7 @@ public static partial class TensorOps
         ArgumentNullException.ThrowIfNull(x);
         ShapeUtil.RequireRank("GlobalAvgPool2d", "x", x, 4);
         int planes = x.Shape[0] * x.Shape[1], hw = x.Shape[2] * x.Shape[3];
-        var y = Tensor.Zeros(x.Shape[0], x.Shape[1]);
+        var y = Tensor.ForOp(false, x.Shape[0], x.Shape[1]);
         var xs = x.Data;
         var ys = y.Data;
         for (int p = 0; p < planes; p++) ys[p] = (float)(Kernels.DeterministicSum.Sum(xs.AsSpan(p * hw, hw)) / hw);

@@ -9,7 +9,7 @@ public static partial class TensorOps
         ArgumentNullException.ThrowIfNull(a);
         ArgumentNullException.ThrowIfNull(b);
         ShapeUtil.RequireSame("Mul", a, b);
-        var y = Tensor.Zeros(a.Shape);
+        var y = Tensor.ForOp(false, a.Shape);
         System.Numerics.Tensors.TensorPrimitives.Multiply(a.Span, b.Span, y.Span);
         return Autograd.Record(y, "Mul", new[] { a, b }, o =>
         {
@@ -31,7 +31,7 @@ public static partial class TensorOps
         if (s.Rank != 2 || s.Shape[0] != x.Shape[0] || s.Shape[1] != x.Shape[1])
             throw new ArgumentException($"ChannelScale: s must have shape (N, C) = ({x.Shape[0]}, {x.Shape[1]}) for x {ShapeUtil.Format(x.Shape)}, got {ShapeUtil.Format(s.Shape)}.", nameof(s));
         int planes = s.Numel, hw = x.Shape[2] * x.Shape[3];
-        var y = Tensor.Zeros(x.Shape);
+        var y = Tensor.ForOp(false, x.Shape);
         var xs = x.Data;
         var ss = s.Data;
         var ys = y.Data;

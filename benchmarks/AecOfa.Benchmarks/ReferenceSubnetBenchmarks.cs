@@ -1,0 +1,63 @@
+using AecOfa.Engine.Kernels;
+using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Engines;
+using BenchmarkDotNet.Jobs;
+
+namespace AecOfa.Benchmarks;
+
+/// <summary>Short job for whole-network steps: one launch, few warm-up and measured iterations, one op per iteration.</summary>
+public sealed class NetworkStepConfig : ManualConfig
+{
+    public NetworkStepConfig()
+    {
+        AddJob(Job.Default.WithLaunchCount(1).WithWarmupCount(3).WithIterationCount(8)
+            .WithInvocationCount(1).WithUnrollFactor(1).WithStrategy(RunStrategy.Monitoring).WithId("NetStep"));
+        AddColumn(new SamplesPerSecondColumn());
+        AddDiagnoser(BenchmarkDotNet.Diagnosers.MemoryDiagnoser.Default);
+    }
+}
+
+/// <summary>
+/// Training step of the reference subnets at batch 32 (the torch peer's workload), 1 and 2 threads. samples/s and
+/// allocated bytes per step (MemoryDiagnoser) are in the summary.
+/// </summary>
+[Config(typeof(NetworkStepConfig))]
+public class TrainingStepBenchmarks
+{
+    private ReferenceSubnetTrainer _trainer = null!;
+
+    [Params("largest", "smallest")] public string Subnet { get; set; } = "largest";
+    [Params(1, 2)] public int Threads { get; set; }
+    [Params(32)] public int Batch { get; set; }
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        WorkerPool.MaxThreads = Threads;
+        _trainer = new ReferenceSubnetTrainer(ReferenceSubnetSpec.ByName(Subnet), Batch);
+        for (int i = 0; i < 2; i++) _trainer.Step(); // fill the arena's pool
+    }
+
+    [Benchmark] public float TrainStep() => _trainer.Step();
+}
+
+/// <summary>Single-clip inference latency (eval, no grad, batch 1).</summary>
+[Config(typeof(NetworkStepConfig))]
+public class InferenceLatencyBenchmarks
+{
+    private ReferenceSubnetInference _inference = null!;
+
+    [Params("largest", "smallest")] public string Subnet { get; set; } = "largest";
+    [Params(1, 2)] public int Threads { get; set; }
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        WorkerPool.MaxThreads = Threads;
+        _inference = new ReferenceSubnetInference(ReferenceSubnetSpec.ByName(Subnet));
+        for (int i = 0; i < 3; i++) _inference.Run();
+    }
+
+    [Benchmark] public float[] InferClip() => _inference.Run();
+}
