@@ -154,6 +154,27 @@ public class Tensor
         return Grad.Data;
     }
 
+    /// <summary>
+    /// The gradient buffer for a backward function that writes every element: when no gradient exists yet, a new
+    /// buffer is NOT cleared and <paramref name="accumulate"/> is false (overwrite it); otherwise the existing one is
+    /// returned with <paramref name="accumulate"/> true (add into it). Saves a clearing pass per op in backward.
+    /// </summary>
+    internal Span<float> GradForWrite(out bool accumulate)
+    {
+        accumulate = Grad is not null;
+        if (Grad is null)
+        {
+            var arena = TensorArena.Current;
+            if (arena is null) Grad = Zeros(Shape);
+            else
+            {
+                Grad = new Tensor(arena.Rent(_numel, zeroed: false), Shape);
+                arena.Track(Grad, owner: this);
+            }
+        }
+        return Grad.Data;
+    }
+
     /// <summary>Replaces the storage in place (same length); used by optimizers and checkpoint loading.</summary>
     public void CopyFrom(ReadOnlySpan<float> source)
     {

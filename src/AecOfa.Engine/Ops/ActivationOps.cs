@@ -12,13 +12,11 @@ public static partial class TensorOps
     {
         ArgumentNullException.ThrowIfNull(x);
         var y = Tensor.ForOp(false, x.Shape);
-        TensorPrimitives.Max(x.Span, 0f, y.Span);
+        Kernels.ActivationKernels.ReluForward(x.Span, y.Span);
         return Autograd.Record(y, "ReLU", new[] { x }, o =>
         {
-            var gx = x.GradForAccumulate();
-            var gy = o.Grad!.Span;
-            var xs = x.Span;
-            for (int i = 0; i < gx.Length; i++) if (xs[i] > 0f) gx[i] += gy[i];
+            var gx = x.GradForWrite(out bool accumulate);
+            Kernels.ActivationKernels.ReluBackward(x.Span, o.Grad!.Span, gx, accumulate);
         });
     }
 
@@ -58,19 +56,11 @@ public static partial class TensorOps
     {
         ArgumentNullException.ThrowIfNull(x);
         var y = Tensor.ForOp(false, x.Shape);
-        var xs = x.Data;
-        HardSigmoidInto(xs, y.Span);
-        TensorPrimitives.Multiply(y.Span, xs, y.Span);
+        Kernels.ActivationKernels.HardSwishForward(x.Span, y.Span);
         return Autograd.Record(y, "HardSwish", new[] { x }, o =>
         {
-            var gx = x.GradForAccumulate();
-            var gy = o.Grad!.Span;
-            for (int i = 0; i < gx.Length; i++)
-            {
-                float v = xs[i];
-                if (v < -3f) continue;
-                gx[i] += v <= 3f ? gy[i] * (v * (1f / 3f) + 0.5f) : gy[i];
-            }
+            var gx = x.GradForWrite(out bool accumulate);
+            Kernels.ActivationKernels.HardSwishBackward(x.Span, o.Grad!.Span, gx, accumulate);
         });
     }
 

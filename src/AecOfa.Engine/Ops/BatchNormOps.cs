@@ -63,7 +63,8 @@ public static partial class TensorOps
                     k[c] = (float)(-a * s * s * sumGc[c] / count);
                     b[c] = (float)(-a * sumG[c] / count);
                 }
-                BatchNormKernels.InputGradientAdd(x.Span, gy, batch, channels, hw, center, scale, k, b, x.GradForAccumulate());
+                var gx = x.GradForWrite(out bool accumulate);
+                BatchNormKernels.InputGradient(x.Span, gy, batch, channels, hw, center, scale, k, b, gx, accumulate);
             }
         });
     }

@@ -6,8 +6,8 @@ namespace AecOfa.Engine.Ops;
 /// <summary>
 /// 2-D convolution over NCHW. Three paths, chosen by geometry: depthwise (groups == Cin == Cout) through
 /// <see cref="DepthwiseConv"/>; pointwise (1x1, stride 1, no padding, groups 1) as one GEMM per clip,
-/// Y_n (Cout, HW) = W (Cout, Cin) x X_n (Cin, HW); everything else as im2col + one GEMM per clip and group.
-/// Everything runs sequentially in a fixed order, so results are deterministic.
+/// Y_n (Cout, HW) = W (Cout, Cin) x X_n (Cin, HW), or one GEMM over the batch for small maps (PointwiseConv.cs); everything else as im2col + one GEMM per clip and group.
+/// Kernels split work over threads without changing any element's arithmetic, so results are deterministic.
 /// </summary>
 public static partial class TensorOps
 {
@@ -27,8 +27,14 @@ public static partial class TensorOps
         return Autograd.Record(y, opName, inputs, o =>
         {
             var gy = o.Grad!.Span;
-            if (x.RequiresGrad) ConvBackwardInput(g, gy, w.Span, x.GradForAccumulate());
-            if (w.RequiresGrad) ConvBackwardWeight(g, x.Span, gy, w.GradForAccumulate());
+            if (IsPointwise(g) && UsePointwiseBatched(g) && (x.RequiresGrad || w.RequiresGrad))
+                PointwiseBackwardBatched(g, x.Span, w.Span, gy, x.RequiresGrad ? x.GradForAccumulate() : default,
+                    w.RequiresGrad ? w.GradForAccumulate() : default);
+            else
+            {
+                if (x.RequiresGrad) ConvBackwardInput(g, gy, w.Span, x.GradForAccumulate());
+                if (w.RequiresGrad) ConvBackwardWeight(g, x.Span, gy, w.GradForAccumulate());
+            }
             if (bias is { RequiresGrad: true }) BiasGradient(gy, bias.GradForAccumulate(), g.Batch, g.OutChannels, g.OutH * g.OutW);
         });
     }
@@ -62,6 +68,11 @@ public static partial class TensorOps
     {
         if (g.IsDepthwise) { DepthwiseConv.Forward(g, x, w, y); return; }
         int inPlane = g.InChannels * g.InH * g.InW, outHw = g.OutH * g.OutW, outPlane = g.OutChannels * outHw;
+        if (IsPointwise(g) && UsePointwiseBatched(g))
+        {
+            PointwiseForwardBatched(g, x, w, y);
+            return;
+        }
         if (IsPointwise(g))
         {
             for (int n = 0; n < g.Batch; n++)
