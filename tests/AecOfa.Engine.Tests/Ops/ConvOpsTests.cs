@@ -55,6 +55,8 @@ public class ConvOpsTests
         new[] { 1, 1, 5, 9, 3, 3, 3, 1, 1, 1, 1, 1, 1 },     // single channel, same padding
         new[] { 3, 3, 5, 9, 7, 5, 5, 2, 2, 2, 2, 1, 0 },     // stride 2, odd sizes
         new[] { 3, 7, 17, 31, 33, 1, 1, 1, 1, 0, 0, 1, 1 },  // pointwise GEMM path
+        new[] { 3, 7, 3, 5, 33, 1, 1, 1, 1, 0, 0, 1, 1 },    // pointwise, small map: one GEMM over the batch
+        new[] { 7, 33, 1, 1, 3, 1, 1, 1, 1, 0, 0, 1, 1 },    // pointwise on 1x1 maps (squeeze-excitation)
         new[] { 3, 7, 5, 9, 3, 1, 1, 2, 2, 0, 0, 1, 0 },     // 1x1 stride 2 (im2col path)
         new[] { 1, 3, 17, 31, 7, 7, 7, 2, 2, 3, 3, 1, 1 },   // 7x7 stem-like
         new[] { 3, 7, 5, 9, 7, 3, 3, 1, 1, 1, 1, 7, 0 },     // depthwise 3x3
