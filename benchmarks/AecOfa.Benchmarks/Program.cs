@@ -13,6 +13,11 @@ public static class Program
             StepBreakdown.Run(args[1..]);
             return;
         }
+        if (args.Length > 0 && args[0] == "pointwise")
+        {
+            PointwiseProbe.Run();
+            return;
+        }
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
     }
 }

@@ -23,7 +23,11 @@ public sealed class BatchNorm2d : Module, ILayer
         Bias = RegisterParameter("bias", Parameter.Zeros(new[] { channels }, noWeightDecay: true));
         RunningMean = RegisterBuffer("running_mean", Tensor.Zeros(channels));
         RunningVar = RegisterBuffer("running_var", Tensor.Full(1f, channels));
+        _batchMean = new double[channels];
+        _batchM2 = new double[channels];
     }
+
+    private readonly double[] _batchMean, _batchM2;
 
     public int Channels { get; }
     public float Eps { get; }
@@ -52,8 +56,9 @@ public sealed class BatchNorm2d : Module, ILayer
     {
         if (Recalibration is { } acc) return ForwardRecalibrate(x, acc);
         if (!IsTraining) return TensorOps.BatchNorm2dEval(x, Weight, Bias, RunningMean, RunningVar, Eps);
-        var y = TensorOps.BatchNorm2dTrain(x, Weight, Bias, Eps, out var stats);
-        stats.UpdateRunning(RunningMean.Span, RunningVar.Span, Momentum);
+        // The batch statistics go into this layer's own buffers (no per-step arrays) and straight into the running ones.
+        var y = TensorOps.BatchNorm2dTrain(x, Weight, Bias, Eps, _batchMean, _batchM2);
+        BatchNormBatchStats.UpdateRunning((long)x.Numel / Channels, _batchMean, _batchM2, RunningMean.Span, RunningVar.Span, Momentum);
         return y;
     }
 

@@ -17,54 +17,80 @@ public static partial class TensorOps
     public static Tensor BatchNorm2dTrain(Tensor x, Tensor gamma, Tensor beta, float eps, out BatchNormBatchStats stats)
     {
         var (batch, channels, hw) = CheckBatchNorm("BatchNorm2dTrain", x, gamma, beta, eps);
-        if ((long)batch * hw < 2)
-            throw new ArgumentException($"BatchNorm2dTrain: expected more than 1 value per channel in training mode, got x {ShapeUtil.Format(x.Shape)}.", nameof(x));
         var mean = new double[channels];
         var m2 = new double[channels];
-        BatchNormKernels.ChannelMeanAndM2(x.Span, batch, channels, hw, mean, m2);
+        var y = BatchNorm2dTrain(x, gamma, beta, eps, mean, m2);
         stats = new BatchNormBatchStats((long)batch * hw, mean, m2);
+        return y;
+    }
 
-        var center = new float[channels];
-        var invStd = new float[channels];
-        var scale = new float[channels];
+    /// <summary>
+    /// As the public overload, with the batch mean and M2 written into caller-owned buffers of exactly C elements
+    /// (the BatchNorm2d module reuses its own, so a training step allocates no statistics arrays).
+    /// </summary>
+    internal static Tensor BatchNorm2dTrain(Tensor x, Tensor gamma, Tensor beta, float eps, double[] mean, double[] m2)
+    {
+        var (batch, channels, hw) = CheckBatchNorm("BatchNorm2dTrain", x, gamma, beta, eps);
+        if ((long)batch * hw < 2)
+            throw new ArgumentException($"BatchNorm2dTrain: expected more than 1 value per channel in training mode, got x {ShapeUtil.Format(x.Shape)}.", nameof(x));
+        if (mean.Length != channels || m2.Length != channels)
+            throw new ArgumentException($"BatchNorm2dTrain: statistics buffers of {mean.Length} and {m2.Length} elements for {channels} channels.");
+        BatchNormKernels.ChannelMeanAndM2(x.Span, batch, channels, hw, mean, m2);
+        long count = (long)batch * hw;
+
+        // center, 1/std and gamma/std per channel, in one buffer (from the arena when one is active).
+        var coefficients = Tensor.ForOp(false, 3 * channels).Data;
         for (int c = 0; c < channels; c++)
         {
-            center[c] = (float)mean[c];
-            invStd[c] = (float)(1.0 / Math.Sqrt(m2[c] / stats.Count + eps));
-            scale[c] = gamma.Data[c] * invStd[c];
+            float invStd = (float)(1.0 / Math.Sqrt(m2[c] / count + eps));
+            coefficients[c] = (float)mean[c];
+            coefficients[channels + c] = invStd;
+            coefficients[2 * channels + c] = gamma.Data[c] * invStd;
         }
         var y = Tensor.ForOp(false, x.Shape);
-        BatchNormKernels.Normalize(x.Span, batch, channels, hw, center, scale, beta.Span, y.Span);
-        long count = stats.Count;
+        BatchNormKernels.Normalize(x.Span, batch, channels, hw, coefficients.AsSpan(0, channels), coefficients.AsSpan(2 * channels, channels), beta.Span, y.Span);
         return Autograd.Record(y, "BatchNorm2dTrain", new[] { x, gamma, beta }, o =>
         {
             var gy = o.Grad!.Span;
-            var sumG = new double[channels];
-            var sumGc = new double[channels];
-            BatchNormKernels.GradientSums(x.Span, gy, batch, channels, hw, center, sumG, sumGc);
-            if (gamma.RequiresGrad)
+            var center = coefficients.AsSpan(0, channels);
+            var invStd = coefficients.AsSpan(channels, channels);
+            var scale = coefficients.AsSpan(2 * channels, channels);
+            var sums = System.Buffers.ArrayPool<double>.Shared.Rent(2 * channels);
+            var kb = System.Buffers.ArrayPool<float>.Shared.Rent(2 * channels);
+            try
             {
-                var gg = gamma.GradForAccumulate();
-                for (int c = 0; c < channels; c++) gg[c] += (float)(sumGc[c] * invStd[c]);
-            }
-            if (beta.RequiresGrad)
-            {
-                var gb = beta.GradForAccumulate();
-                for (int c = 0; c < channels; c++) gb[c] += (float)sumG[c];
-            }
-            if (x.RequiresGrad)
-            {
-                // dx = gamma*invstd * (dy - mean(dy) - xhat * mean(dy * xhat)), expanded per channel.
-                var k = new float[channels];
-                var b = new float[channels];
-                for (int c = 0; c < channels; c++)
+                var sumG = sums.AsSpan(0, channels);
+                var sumGc = sums.AsSpan(channels, channels);
+                BatchNormKernels.GradientSums(x.Span, gy, batch, channels, hw, center, sumG, sumGc);
+                if (gamma.RequiresGrad)
                 {
-                    double a = scale[c], s = invStd[c];
-                    k[c] = (float)(-a * s * s * sumGc[c] / count);
-                    b[c] = (float)(-a * sumG[c] / count);
+                    var gg = gamma.GradForAccumulate();
+                    for (int c = 0; c < channels; c++) gg[c] += (float)(sumGc[c] * invStd[c]);
                 }
-                var gx = x.GradForWrite(out bool accumulate);
-                BatchNormKernels.InputGradient(x.Span, gy, batch, channels, hw, center, scale, k, b, gx, accumulate);
+                if (beta.RequiresGrad)
+                {
+                    var gb = beta.GradForAccumulate();
+                    for (int c = 0; c < channels; c++) gb[c] += (float)sumG[c];
+                }
+                if (x.RequiresGrad)
+                {
+                    // dx = gamma*invstd * (dy - mean(dy) - xhat * mean(dy * xhat)), expanded per channel.
+                    var k = kb.AsSpan(0, channels);
+                    var b = kb.AsSpan(channels, channels);
+                    for (int c = 0; c < channels; c++)
+                    {
+                        double a = scale[c], st = invStd[c];
+                        k[c] = (float)(-a * st * st * sumGc[c] / count);
+                        b[c] = (float)(-a * sumG[c] / count);
+                    }
+                    var gx = x.GradForWrite(out bool accumulate);
+                    BatchNormKernels.InputGradient(x.Span, gy, batch, channels, hw, center, scale, k, b, gx, accumulate);
+                }
+            }
+            finally
+            {
+                System.Buffers.ArrayPool<float>.Shared.Return(kb);
+                System.Buffers.ArrayPool<double>.Shared.Return(sums);
             }
         });
     }

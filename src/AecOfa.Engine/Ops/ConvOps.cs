@@ -133,10 +133,8 @@ public static partial class TensorOps
         int inPlane = g.InChannels * g.InH * g.InW, outHw = g.OutH * g.OutW, outPlane = g.OutChannels * outHw;
         if (IsPointwise(g))
         {
-            // dW (Cout, Cin) += dY_n (Cout, HW) x X_n^T (HW, Cin)
-            for (int n = 0; n < g.Batch; n++)
-                Gemm.Sgemm(false, true, g.OutChannels, g.InChannels, outHw, gy.Slice(n * outPlane, outPlane), outHw,
-                    x.Slice(n * inPlane, inPlane), outHw, gw, g.InChannels, accumulate: true);
+            // dW (Cout, Cin) += sum over n of dY_n (Cout, HW) x X_n^T (HW, Cin), without packing (long-K dot kernel).
+            PointwiseWeightGradient.Accumulate(gy, x, g.Batch, g.OutChannels, g.InChannels, outHw, gw);
             return;
         }
         int cinG = g.InChannelsPerGroup, coutG = g.OutChannelsPerGroup, kG = cinG * g.KernelH * g.KernelW;

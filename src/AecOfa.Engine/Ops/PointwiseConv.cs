@@ -59,7 +59,10 @@ public static partial class TensorOps
             {
                 // dW (Cout, Cin) += dY (Cout, N*HW) x X^T (N*HW, Cin).
                 ChannelMajorPack.Pack(x, g.Batch, g.InChannels, hw, xp);
-                Gemm.Sgemm(false, true, g.OutChannels, g.InChannels, nhw, gyp, nhw, xp, nhw, gw, g.InChannels, accumulate: true);
+                // Long rows (N*HW >= 512): the unpacked dot kernel; short rows: the GEMM (its packing is cheap there,
+                // and the dot kernel's per-pair scratch would dominate). Measured in benchmarks/RESULTS.md.
+                if (nhw >= 512) PointwiseWeightGradient.Accumulate(gyp, xp, 1, g.OutChannels, g.InChannels, nhw, gw);
+                else Gemm.Sgemm(false, true, g.OutChannels, g.InChannels, nhw, gyp, nhw, xp, nhw, gw, g.InChannels, accumulate: true);
             }
         }
         finally

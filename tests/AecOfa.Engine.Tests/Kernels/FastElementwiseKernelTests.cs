@@ -130,3 +130,28 @@ public class FastElementwiseKernelTests
         Assert.Throws<ArgumentException>(() => ChannelMajorPack.Pack(x, batch, channels, hw + 1, packed));
     }
 }
+
+public class PointwiseWeightGradientTests
+{
+    [Theory]
+    [InlineData(1, 1, 1, 1)]
+    [InlineData(3, 7, 5, 33)]    // remainder rows and columns, 8-lane tail
+    [InlineData(2, 8, 12, 16)]   // only full 4x4 blocks, no tail
+    [InlineData(5, 9, 4, 1)]     // hw 1: tails only
+    [InlineData(2, 33, 17, 400)] // enough work for the worker pool
+    public void Accumulate_MatchesFloat64Reference(int batch, int cout, int cin, int hw)
+    {
+        var r = new Random(batch * 1000 + cout * 10 + cin);
+        float[] Rand(int n) => Enumerable.Range(0, n).Select(_ => (float)(r.NextDouble() * 2 - 1)).ToArray();
+        var gy = Rand(batch * cout * hw);
+        var x = Rand(batch * cin * hw);
+        var prior = Rand(cout * cin);
+        var gw = (float[])prior.Clone();
+        var reference = (float[])prior.Clone();
+        PointwiseWeightGradient.Accumulate(gy, x, batch, cout, cin, hw, gw);
+        PointwiseWeightGradient.AccumulateSimple(gy, x, batch, cout, cin, hw, reference);
+        double tol = 1e-5 * Math.Sqrt(batch * hw);
+        for (int i = 0; i < gw.Length; i++) Assert.Equal(reference[i], gw[i], tol);
+        Assert.Throws<ArgumentException>(() => PointwiseWeightGradient.Accumulate(gy, x, batch, cout, cin, hw + 1, gw));
+    }
+}
