@@ -1,4 +1,5 @@
 using AecOfa.Engine;
+using AecOfa.Engine.Kernels;
 using AecOfa.Engine.Nn;
 
 namespace AecOfa.Benchmarks;
@@ -12,15 +13,16 @@ public sealed class ReferenceSubnet : Module, ILayer
 {
     private readonly Sequential _features, _classifier;
 
-    public ReferenceSubnet(ReferenceSubnetSpec spec, Random rng, int classes = ReferenceSubnetSpec.Classes, float dropout = 0.1f)
+    /// <param name="fuseBnActivation">Activations after batch norms run fused inside them (default); false builds separate layers.</param>
+    public ReferenceSubnet(ReferenceSubnetSpec spec, Random rng, int classes = ReferenceSubnetSpec.Classes, float dropout = 0.1f, bool fuseBnActivation = true)
     {
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(rng);
         Spec = spec;
         var features = new List<Module>
         {
-            new ConvBn(1, ReferenceSubnetSpec.Stem, 3, 2, 1, new HardSwish(), rng),
-            new FirstBlock(ReferenceSubnetSpec.Stem, rng),
+            new ConvBn(1, ReferenceSubnetSpec.Stem, 3, 2, 1, FusedActivation.HardSwish, rng, fuseBnActivation),
+            new FirstBlock(ReferenceSubnetSpec.Stem, rng, fuseBnActivation),
         };
         int cin = ReferenceSubnetSpec.Stem;
         for (int st = 0; st < 5; st++)
@@ -28,10 +30,10 @@ public sealed class ReferenceSubnet : Module, ILayer
             {
                 int cout = ReferenceSubnetSpec.Widths[st];
                 features.Add(new MBConv(cin, cout, spec.Kernel, j == 0 ? ReferenceSubnetSpec.Strides[st] : 1, spec.Expand,
-                    ReferenceSubnetSpec.Hswish[st], ReferenceSubnetSpec.UseSe[st], rng));
+                    ReferenceSubnetSpec.Hswish[st], ReferenceSubnetSpec.UseSe[st], rng, fuseBnActivation));
                 cin = cout;
             }
-        features.Add(new ConvBn(cin, ReferenceSubnetSpec.FinalExpand, 1, 1, 1, new HardSwish(), rng));
+        features.Add(new ConvBn(cin, ReferenceSubnetSpec.FinalExpand, 1, 1, 1, FusedActivation.HardSwish, rng, fuseBnActivation));
         _features = RegisterModule("features", new Sequential(features.ToArray()));
         _classifier = RegisterModule("classifier", new Sequential(
             new GlobalAvgPool2d(),

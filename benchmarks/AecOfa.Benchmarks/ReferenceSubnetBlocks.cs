@@ -1,21 +1,27 @@
 using AecOfa.Engine;
 using AecOfa.Engine.Nn;
+using AecOfa.Engine.Kernels;
 using AecOfa.Engine.Ops;
 
 namespace AecOfa.Benchmarks;
 
-/// <summary>conv (no bias) + BN (+ activation), as Layers.ConvBn of the torch peer.</summary>
+/// <summary>
+/// conv (no bias) + BN (+ activation), as Layers.ConvBn of the torch peer. The activation runs fused inside the batch
+/// norm (<see cref="BatchNorm2d.Activation"/>); <c>fuseActivation: false</c> builds the unfused chain (separate
+/// activation layer) to measure what the fusion buys.
+/// </summary>
 public sealed class ConvBn : Module, ILayer
 {
     private readonly Conv2d _conv;
     private readonly BatchNorm2d _bn;
     private readonly ILayer? _act;
 
-    public ConvBn(int cin, int cout, int k, int stride, int groups, Module? act, Random rng)
+    public ConvBn(int cin, int cout, int k, int stride, int groups, FusedActivation act, Random rng, bool fuseActivation = true)
     {
         _conv = RegisterModule("conv", new Conv2d(cin, cout, k, rng, stride, k / 2, groups));
-        _bn = RegisterModule("bn", new BatchNorm2d(cout));
-        if (act is not null) _act = (ILayer)RegisterModule("act", act);
+        _bn = RegisterModule("bn", new BatchNorm2d(cout, activation: fuseActivation ? act : FusedActivation.None));
+        if (!fuseActivation && act != FusedActivation.None)
+            _act = (ILayer)RegisterModule<Module>("act", act == FusedActivation.ReLU ? new ReLU() : new HardSwish());
     }
 
     public Tensor Forward(Tensor x)
@@ -53,17 +59,16 @@ public sealed class MBConv : Module, ILayer
     private readonly SqueezeExcite? _se;
     private readonly bool _residual;
 
-    public MBConv(int cin, int cout, int k, int stride, int expand, bool hswish, bool useSe, Random rng)
+    public MBConv(int cin, int cout, int k, int stride, int expand, bool hswish, bool useSe, Random rng, bool fuse)
     {
         int mid = ReferenceSubnetSpec.MakeDivisible(Math.Round((double)cin * expand));
-        _expandConv = RegisterModule("expand", new ConvBn(cin, mid, 1, 1, 1, Act(hswish), rng));
-        _depthConv = RegisterModule("depth", new ConvBn(mid, mid, k, stride, mid, Act(hswish), rng));
+        var act = hswish ? FusedActivation.HardSwish : FusedActivation.ReLU;
+        _expandConv = RegisterModule("expand", new ConvBn(cin, mid, 1, 1, 1, act, rng, fuse));
+        _depthConv = RegisterModule("depth", new ConvBn(mid, mid, k, stride, mid, act, rng, fuse));
         if (useSe) _se = RegisterModule("se", new SqueezeExcite(mid, rng));
-        _project = RegisterModule("project", new ConvBn(mid, cout, 1, 1, 1, null, rng));
+        _project = RegisterModule("project", new ConvBn(mid, cout, 1, 1, 1, FusedActivation.None, rng, fuse));
         _residual = stride == 1 && cin == cout;
     }
-
-    internal static Module Act(bool hswish) => hswish ? new HardSwish() : new ReLU();
 
     public Tensor Forward(Tensor x)
     {
@@ -79,10 +84,10 @@ public sealed class FirstBlock : Module, ILayer
 {
     private readonly ConvBn _dw, _pw;
 
-    public FirstBlock(int c, Random rng)
+    public FirstBlock(int c, Random rng, bool fuse)
     {
-        _dw = RegisterModule("dw", new ConvBn(c, c, 3, 1, c, new ReLU(), rng));
-        _pw = RegisterModule("pw", new ConvBn(c, c, 1, 1, 1, null, rng));
+        _dw = RegisterModule("dw", new ConvBn(c, c, 3, 1, c, FusedActivation.ReLU, rng, fuse));
+        _pw = RegisterModule("pw", new ConvBn(c, c, 1, 1, 1, FusedActivation.None, rng, fuse));
     }
 
     public Tensor Forward(Tensor x) => TensorOps.Add(_pw.Forward(_dw.Forward(x)), x);

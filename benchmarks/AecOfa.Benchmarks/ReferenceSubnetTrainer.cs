@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using AecOfa.Engine;
 using AecOfa.Engine.Ops;
 using AecOfa.Engine.Optim;
@@ -13,10 +12,10 @@ namespace AecOfa.Benchmarks;
 /// </summary>
 public sealed class ReferenceSubnetTrainer
 {
-    public ReferenceSubnetTrainer(ReferenceSubnetSpec spec, int batch = 32, int seed = 0, bool useArena = true)
+    public ReferenceSubnetTrainer(ReferenceSubnetSpec spec, int batch = 32, int seed = 0, bool useArena = true, bool fuseBnActivation = true)
     {
         var rng = new Random(seed);
-        Net = new ReferenceSubnet(spec, rng);
+        Net = new ReferenceSubnet(spec, rng, fuseBnActivation: fuseBnActivation);
         long count = Net.ParameterCount();
         if (count != spec.ExpectedParameters)
             throw new InvalidOperationException($"Reference subnet '{spec.Name}' has {count} parameters, the torch peer {spec.ExpectedParameters}.");
@@ -61,15 +60,15 @@ public sealed class ReferenceSubnetTrainer
         try
         {
             using var p = profiler.Begin();
-            long t0 = Stopwatch.GetTimestamp();
+            long t0 = profiler.Now();
             Optimizer.ZeroGrad();
             profiler.Lap();
             var loss = TensorOps.BinaryCrossEntropyWithLogits(Net.Forward(Input), Targets);
-            long t1 = Stopwatch.GetTimestamp();
+            long t1 = profiler.Now();
             loss.Backward();
-            long t2 = Stopwatch.GetTimestamp();
+            long t2 = profiler.Now();
             Optimizer.Step();
-            long t3 = Stopwatch.GetTimestamp();
+            long t3 = profiler.Now();
             profiler.AddPhase("forward+loss", t1 - t0);
             profiler.AddPhase("backward", t2 - t1);
             profiler.AddPhase("optimizer", t3 - t2);

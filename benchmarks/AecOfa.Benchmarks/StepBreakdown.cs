@@ -6,9 +6,10 @@ using AecOfa.Engine.Kernels;
 namespace AecOfa.Benchmarks;
 
 /// <summary>
-/// `dotnet run -c Release --project benchmarks/AecOfa.Benchmarks -- breakdown [largest|smallest ...] [--threads 1,2] [--steps N]`:
+/// `dotnet run -c Release --project benchmarks/AecOfa.Benchmarks -- breakdown [largest|smallest ...] [--threads 1,2] [--steps N] [--unfused] [--no-arena]`:
 /// warms up, then times N training steps per subnet and thread count, and prints samples/s, bytes allocated per
-/// step, process CPU time per step (on a loaded machine, with 1 thread, closer to the undisturbed time than wall time)
+/// step, CPU time per step of the calling thread (on a loaded machine, with 1 thread, closer to the undisturbed time than
+/// wall time; the op table then uses that clock too)
 /// and the <see cref="OpProfiler"/> table (phases, time per op kind in forward and backward).
 /// </summary>
 public static class StepBreakdown
@@ -18,10 +19,13 @@ public static class StepBreakdown
         var subnets = new List<string>();
         int[] threads = { 1, 2 };
         int steps = 5;
+        bool fuse = true, arena = true;
         for (int i = 0; i < args.Length; i++)
         {
             if (args[i] == "--threads") threads = args[++i].Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
             else if (args[i] == "--steps") steps = int.Parse(args[++i], CultureInfo.InvariantCulture);
+            else if (args[i] == "--unfused") fuse = false;
+            else if (args[i] == "--no-arena") arena = false;
             else subnets.Add(args[i]);
         }
         if (subnets.Count == 0) subnets.AddRange(new[] { "largest", "smallest" });
@@ -29,21 +33,22 @@ public static class StepBreakdown
             foreach (int t in threads)
             {
                 WorkerPool.MaxThreads = t;
-                var trainer = new ReferenceSubnetTrainer(ReferenceSubnetSpec.ByName(name));
+                var trainer = new ReferenceSubnetTrainer(ReferenceSubnetSpec.ByName(name), useArena: arena, fuseBnActivation: fuse);
                 float first = trainer.Step();
                 for (int i = 0; i < 2; i++) trainer.Step();
                 long bytes0 = GC.GetAllocatedBytesForCurrentThread();
-                var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
+                long thread0 = ThreadCpuClock.Now();
                 long t0 = Stopwatch.GetTimestamp();
                 float last = 0;
                 for (int i = 0; i < steps; i++) last = trainer.Step();
                 double sec = Stopwatch.GetElapsedTime(t0).TotalSeconds;
-                double cpuMs = (Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalMilliseconds / steps;
+                double cpuMs = (ThreadCpuClock.Now() - thread0) / 1e6 / steps;
                 long bytes = (GC.GetAllocatedBytesForCurrentThread() - bytes0) / steps;
-                var profiler = new OpProfiler { Steps = steps };
+                // With one thread the calling thread does all the work: time ops by its CPU clock (robust to a loaded machine).
+                var profiler = t == 1 ? new OpProfiler(ThreadCpuClock.Now, ThreadCpuClock.TicksPerSecond) { Steps = steps } : new OpProfiler { Steps = steps };
                 for (int i = 0; i < steps; i++) trainer.ProfiledStep(profiler);
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"== {name}, {t} thread(s): {trainer.Batch * steps / sec:F1} samples/s ({sec * 1000 / steps:F0} ms/step wall, {cpuMs:F0} ms/step process CPU), {bytes:N0} B allocated/step (this thread), loss {first:F4} -> {last:F4}"));
+                    $"== {name}, {t} thread(s){(fuse ? "" : ", unfused BN+act")}{(arena ? "" : ", no arena")}: {trainer.Batch * steps / sec:F1} samples/s ({sec * 1000 / steps:F0} ms/step wall, {cpuMs:F0} ms/step CPU of the calling thread), {bytes:N0} B allocated/step (this thread), loss {first:F4} -> {last:F4}"));
                 Console.WriteLine(profiler.Report());
             }
     }

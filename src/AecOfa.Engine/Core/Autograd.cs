@@ -54,9 +54,9 @@ public static class Autograd
             if (t.Grad is null) continue; // nothing flowed into this branch
             if (OpProfiler.Current is { } profiler)
             {
-                long t0 = System.Diagnostics.Stopwatch.GetTimestamp();
+                long t0 = profiler.Clock();
                 node.Run(t);
-                profiler.AddBackward(node.OpName, System.Diagnostics.Stopwatch.GetTimestamp() - t0);
+                profiler.AddBackward(node.OpName, profiler.Clock() - t0);
             }
             else
             {

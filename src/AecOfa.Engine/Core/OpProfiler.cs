@@ -19,6 +19,26 @@ public sealed class OpProfiler
     private readonly Dictionary<string, (long Ticks, long Calls)> _backward = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (long Ticks, long Calls)> _phases = new(StringComparer.Ordinal);
     private long _last;
+    private readonly Func<long> _clock;
+    private readonly long _frequency;
+
+    /// <summary>Wall-clock profiler (Stopwatch ticks).</summary>
+    public OpProfiler() : this(Stopwatch.GetTimestamp, Stopwatch.Frequency) { }
+
+    /// <summary>
+    /// A profiler on another clock, e.g. the calling thread's CPU time (on a loaded machine, with one kernel thread, that
+    /// excludes the time the thread waited for a core). <paramref name="ticksPerSecond"/> converts its readings.
+    /// </summary>
+    public OpProfiler(Func<long> clock, long ticksPerSecond)
+    {
+        ArgumentNullException.ThrowIfNull(clock);
+        if (ticksPerSecond <= 0) throw new ArgumentOutOfRangeException(nameof(ticksPerSecond), ticksPerSecond, "OpProfiler: the clock's ticks per second must be > 0.");
+        _clock = clock;
+        _frequency = ticksPerSecond;
+    }
+
+    /// <summary>The profiler's clock now (use it for <see cref="AddPhase"/> so phases and ops share a clock).</summary>
+    public long Now() => _clock();
 
     internal static OpProfiler? Current => t_current;
 
@@ -34,18 +54,21 @@ public sealed class OpProfiler
     }
 
     /// <summary>Restarts the forward attribution clock (call before a forward pass).</summary>
-    public void Lap() => _last = Stopwatch.GetTimestamp();
+    public void Lap() => _last = _clock();
 
-    public void AddPhase(string phase, long stopwatchTicks) => Add(_phases, phase, stopwatchTicks);
+    /// <summary>Adds time to a phase, in this profiler's clock ticks (see <see cref="Now"/>).</summary>
+    public void AddPhase(string phase, long ticks) => Add(_phases, phase, ticks);
 
     internal void ForwardMark(string op)
     {
-        long now = Stopwatch.GetTimestamp();
+        long now = _clock();
         Add(_forward, op, now - _last);
         _last = now;
     }
 
     internal void AddBackward(string op, long ticks) => Add(_backward, op, ticks);
+
+    internal long Clock() => _clock();
 
     private static void Add(Dictionary<string, (long Ticks, long Calls)> d, string key, long ticks)
     {
@@ -64,7 +87,7 @@ public sealed class OpProfiler
     public string Report()
     {
         var sb = new StringBuilder();
-        double perStep = 1000.0 / Stopwatch.Frequency / Math.Max(1, Steps);
+        double perStep = 1000.0 / _frequency / Math.Max(1, Steps);
         void Section(string title, Dictionary<string, (long Ticks, long Calls)> d)
         {
             long total = d.Values.Sum(v => v.Ticks);

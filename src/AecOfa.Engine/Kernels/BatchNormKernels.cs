@@ -28,12 +28,17 @@ public static unsafe partial class BatchNormKernels
     /// <summary>y = (x - center[c]) * scale[c] + shift[c] (overwrites y).</summary>
     public static void Normalize(ReadOnlySpan<float> x, int batch, int channels, int hw,
         ReadOnlySpan<float> center, ReadOnlySpan<float> scale, ReadOnlySpan<float> shift, Span<float> y)
+        => Normalize(x, batch, channels, hw, center, scale, shift, y, FusedActivation.None);
+
+    /// <summary>y = act((x - center[c]) * scale[c] + shift[c]) (overwrites y).</summary>
+    public static void Normalize(ReadOnlySpan<float> x, int batch, int channels, int hw,
+        ReadOnlySpan<float> center, ReadOnlySpan<float> scale, ReadOnlySpan<float> shift, Span<float> y, FusedActivation act)
     {
         Check(x.Length, batch, channels, hw);
         Check(y.Length, batch, channels, hw);
         fixed (float* px = x, py = y, pc = center, ps = scale, pb = shift)
         {
-            var body = new AffineBody(px, null, py, pc, ps, null, pb, channels, hw, false);
+            var body = new AffineBody(px, null, py, pc, ps, null, pb, channels, hw, false, act: act);
             ParallelChunks.For(batch * channels, 1, ParallelMin(batch, channels, hw), &NormalizeRange, new((float*)&body));
         }
     }
@@ -41,14 +46,31 @@ public static unsafe partial class BatchNormKernels
     /// <summary>Per-channel float64 sums over batch and hw of dy and of dy * (x - center[c]).</summary>
     public static void GradientSums(ReadOnlySpan<float> x, ReadOnlySpan<float> gy, int batch, int channels, int hw,
         ReadOnlySpan<float> center, Span<double> sumGy, Span<double> sumGyCentered)
+        => GradientSums(x, gy, batch, channels, hw, center, sumGy, sumGyCentered, FusedActivation.None, default, default);
+
+    /// <summary>
+    /// As above for a batch norm followed by a fused activation: dy is first taken through the activation at the
+    /// pre-activation z = (x - center[c]) * zScale[c] + zShift[c], recomputed here (bitwise as in the forward pass).
+    /// </summary>
+    public static void GradientSums(ReadOnlySpan<float> x, ReadOnlySpan<float> gy, int batch, int channels, int hw,
+        ReadOnlySpan<float> center, Span<double> sumGy, Span<double> sumGyCentered, FusedActivation act, ReadOnlySpan<float> zScale, ReadOnlySpan<float> zShift)
     {
         Check(x.Length, batch, channels, hw);
         Check(gy.Length, batch, channels, hw);
         if (sumGy.Length < channels || sumGyCentered.Length < channels) throw new ArgumentException($"BatchNormKernels: sums need {channels} elements.");
-        fixed (float* px = x, pg = gy, pc = center)
+        CheckActivationCoefficients(act, zScale, zShift, channels);
+        fixed (float* px = x, pg = gy, pc = center, pzs = zScale, pzb = zShift)
         fixed (double* s1 = sumGy, s2 = sumGyCentered)
-            ParallelChunks.For(channels, 1, ParallelMin(batch, channels, hw), &GradientSumsRange,
-                new(px, pg, pc, i0: batch, i1: channels, i2: hw, d0: s1, d1: s2));
+        {
+            var body = new AffineBody(px, pg, null, pc, null, null, null, channels, hw, false, act, pzs, pzb, batch, s1, s2);
+            ParallelChunks.For(channels, 1, ParallelMin(batch, channels, hw), &GradientSumsRange, new((float*)&body));
+        }
+    }
+
+    private static void CheckActivationCoefficients(FusedActivation act, ReadOnlySpan<float> zScale, ReadOnlySpan<float> zShift, int channels)
+    {
+        if (act != FusedActivation.None && (zScale.Length < channels || zShift.Length < channels))
+            throw new ArgumentException($"BatchNormKernels: a fused {act} needs the normalization's scale and shift for {channels} channels.");
     }
 
     /// <summary>gx += gyScale[c] * gy + xScale[c] * (x - center[c]) + constant[c].</summary>
@@ -59,13 +81,20 @@ public static unsafe partial class BatchNormKernels
     /// <summary>gx (+)= gyScale[c] * gy + xScale[c] * (x - center[c]) + constant[c]; overwrites gx unless <paramref name="accumulate"/>.</summary>
     public static void InputGradient(ReadOnlySpan<float> x, ReadOnlySpan<float> gy, int batch, int channels, int hw,
         ReadOnlySpan<float> center, ReadOnlySpan<float> gyScale, ReadOnlySpan<float> xScale, ReadOnlySpan<float> constant, Span<float> gx, bool accumulate)
+        => InputGradient(x, gy, batch, channels, hw, center, gyScale, xScale, constant, gx, accumulate, FusedActivation.None, default, default);
+
+    /// <summary>As above with dy first taken through a fused activation at z = (x - center[c]) * zScale[c] + zShift[c].</summary>
+    public static void InputGradient(ReadOnlySpan<float> x, ReadOnlySpan<float> gy, int batch, int channels, int hw,
+        ReadOnlySpan<float> center, ReadOnlySpan<float> gyScale, ReadOnlySpan<float> xScale, ReadOnlySpan<float> constant, Span<float> gx, bool accumulate,
+        FusedActivation act, ReadOnlySpan<float> zScale, ReadOnlySpan<float> zShift)
     {
         Check(x.Length, batch, channels, hw);
         Check(gy.Length, batch, channels, hw);
         Check(gx.Length, batch, channels, hw);
-        fixed (float* px = x, pg = gy, pd = gx, pc = center, pa = gyScale, pk = xScale, pb = constant)
+        CheckActivationCoefficients(act, zScale, zShift, channels);
+        fixed (float* px = x, pg = gy, pd = gx, pc = center, pa = gyScale, pk = xScale, pb = constant, pzs = zScale, pzb = zShift)
         {
-            var body = new AffineBody(px, pg, pd, pc, pa, pk, pb, channels, hw, accumulate);
+            var body = new AffineBody(px, pg, pd, pc, pa, pk, pb, channels, hw, accumulate, act, pzs, pzb);
             ParallelChunks.For(batch * channels, 1, ParallelMin(batch, channels, hw), &InputGradientRange, new((float*)&body));
         }
     }
@@ -80,11 +109,14 @@ public static unsafe partial class BatchNormKernels
     }
 
     /// <summary>Pointers and sizes of a per-plane affine pass (too many for ParallelChunks.Args; passed by address).</summary>
-    private readonly struct AffineBody(float* x, float* gy, float* dst, float* center, float* a, float* k, float* b, int channels, int hw, bool accumulate)
+    private readonly struct AffineBody(float* x, float* gy, float* dst, float* center, float* a, float* k, float* b, int channels, int hw, bool accumulate,
+        FusedActivation act = FusedActivation.None, float* zScale = null, float* zShift = null, int batch = 0, double* sum0 = null, double* sum1 = null)
     {
-        public readonly float* X = x, Gy = gy, Dst = dst, Center = center, A = a, K = k, B = b;
-        public readonly int Channels = channels, Hw = hw;
+        public readonly float* X = x, Gy = gy, Dst = dst, Center = center, A = a, K = k, B = b, ZScale = zScale, ZShift = zShift;
+        public readonly double* Sum0 = sum0, Sum1 = sum1;
+        public readonly int Channels = channels, Hw = hw, Batch = batch;
         public readonly bool Accumulate = accumulate;
+        public readonly FusedActivation Act = act;
     }
 
     private static void MeanM2Range(in ParallelChunks.Args a, int c0, int c1)
@@ -101,22 +133,86 @@ public static unsafe partial class BatchNormKernels
         }
     }
 
-    private static void GradientSumsRange(in ParallelChunks.Args a, int c0, int c1)
+    private static void GradientSumsRange(in ParallelChunks.Args args, int c0, int c1)
     {
-        int batch = a.I0, channels = a.I1, hw = a.I2;
+        ref readonly var b = ref *(AffineBody*)args.P0;
+        int batch = b.Batch, channels = b.Channels, hw = b.Hw;
+        var act = b.Act;
         for (int c = c0; c < c1; c++)
         {
             double sg = 0, sgx = 0;
-            float mu = a.P2[c];
+            float mu = b.Center[c];
+            float zs = act == FusedActivation.None ? 0f : b.ZScale[c], zb = act == FusedActivation.None ? 0f : b.ZShift[c];
             for (int n = 0; n < batch; n++)
             {
                 long off = ((long)n * channels + c) * hw;
-                sg += PlaneSum(a.P1 + off, hw);
-                sgx += PlaneDotCentered(a.P1 + off, a.P0 + off, hw, mu);
+                if (act == FusedActivation.None)
+                {
+                    sg += PlaneSumFloat(b.Gy + off, hw);
+                    sgx += PlaneDotCentered(b.Gy + off, b.X + off, hw, mu);
+                }
+                else
+                {
+                    var (s0, s1) = PlaneActivationGradientSums(b.Gy + off, b.X + off, hw, mu, zs, zb, act);
+                    sg += s0;
+                    sgx += s1;
+                }
             }
-            a.D0[c] = sg;
-            a.D1[c] = sgx;
+            b.Sum0[c] = sg;
+            b.Sum1[c] = sgx;
         }
+    }
+
+    /// <summary>Sum of g and of g * (x - mu) over one plane, with g = act'(z) * gy and z = (x - mu) * zs + zb.</summary>
+    private static (double, double) PlaneActivationGradientSums(float* gy, float* x, int n, float mu, float zs, float zb, FusedActivation act)
+    {
+        int i = 0;
+        double s0 = 0, s1 = 0;
+        if (Vector256.IsHardwareAccelerated && n >= 8)
+        {
+            var vmu = Vector256.Create(mu);
+            var vzs = Vector256.Create(zs);
+            var vzb = Vector256.Create(zb);
+            Vector256<float> a0 = default, a1 = default;
+            for (; i <= n - 8; i += 8)
+            {
+                var d = Vector256.Load(x + i) - vmu;
+                var g = FusedActivationMath.Gradient(d * vzs + vzb, Vector256.Load(gy + i), act);
+                a0 += g;
+                a1 += g * d;
+            }
+            s0 = LaneSum(a0);
+            s1 = LaneSum(a1);
+        }
+        float t0 = 0, t1 = 0;
+        for (; i < n; i++)
+        {
+            float d = x[i] - mu;
+            float g = FusedActivationMath.Gradient(d * zs + zb, gy[i], act);
+            t0 += g;
+            t1 += g * d;
+        }
+        return (s0 + t0, s1 + t1);
+    }
+
+    /// <summary>Sum of one plane of a gradient: four Vector256 float accumulators (float32 accuracy suffices for gradients).</summary>
+    private static double PlaneSumFloat(float* x, int n)
+    {
+        int i = 0;
+        double s = 0;
+        if (Vector256.IsHardwareAccelerated && n >= 32)
+        {
+            Vector256<float> a0 = default, a1 = default, a2 = default, a3 = default;
+            for (; i <= n - 32; i += 32)
+            {
+                a0 += Vector256.Load(x + i); a1 += Vector256.Load(x + i + 8);
+                a2 += Vector256.Load(x + i + 16); a3 += Vector256.Load(x + i + 24);
+            }
+            s = LaneSum((a0 + a1) + (a2 + a3));
+        }
+        float t = 0;
+        for (; i < n; i++) t += x[i];
+        return s + t;
     }
 
     private static void NormalizeRange(in ParallelChunks.Args args, int p0, int p1)
@@ -128,15 +224,17 @@ public static unsafe partial class BatchNormKernels
             int c = p % b.Channels;
             float* x = b.X + (long)p * hw, y = b.Dst + (long)p * hw;
             float mu = b.Center[c], s = b.A[c], sh = b.B[c];
+            var act = b.Act;
             int i = 0;
             if (Vector256.IsHardwareAccelerated)
             {
                 var vmu = Vector256.Create(mu);
                 var vs = Vector256.Create(s);
                 var vsh = Vector256.Create(sh);
-                for (; i <= hw - 8; i += 8) Vector256.Store((Vector256.Load(x + i) - vmu) * vs + vsh, y + i);
+                for (; i <= hw - 8; i += 8)
+                    Vector256.Store(FusedActivationMath.Forward((Vector256.Load(x + i) - vmu) * vs + vsh, act), y + i);
             }
-            for (; i < hw; i++) y[i] = (x[i] - mu) * s + sh;
+            for (; i < hw; i++) y[i] = FusedActivationMath.Forward((x[i] - mu) * s + sh, act);
         }
     }
 
@@ -150,6 +248,8 @@ public static unsafe partial class BatchNormKernels
             int c = p % b.Channels;
             float* x = b.X + (long)p * hw, g = b.Gy + (long)p * hw, d = b.Dst + (long)p * hw;
             float a = b.A[c], k = b.K[c], mu = b.Center[c], cst = b.B[c];
+            var act = b.Act;
+            float zs = act == FusedActivation.None ? 0f : b.ZScale[c], zb = act == FusedActivation.None ? 0f : b.ZShift[c];
             int i = 0;
             if (Vector256.IsHardwareAccelerated)
             {
@@ -157,16 +257,23 @@ public static unsafe partial class BatchNormKernels
                 var vk = Vector256.Create(k);
                 var vmu = Vector256.Create(mu);
                 var vc = Vector256.Create(cst);
+                var vzs = Vector256.Create(zs);
+                var vzb = Vector256.Create(zb);
                 for (; i <= hw - 8; i += 8)
                 {
-                    var v = va * Vector256.Load(g + i) + vk * (Vector256.Load(x + i) - vmu) + vc;
+                    var xc = Vector256.Load(x + i) - vmu;
+                    var gv = Vector256.Load(g + i);
+                    if (act != FusedActivation.None) gv = FusedActivationMath.Gradient(xc * vzs + vzb, gv, act);
+                    var v = va * gv + vk * xc + vc;
                     if (acc) v = Vector256.Load(d + i) + v;
                     Vector256.Store(v, d + i);
                 }
             }
             for (; i < hw; i++)
             {
-                float v = a * g[i] + k * (x[i] - mu) + cst;
+                float xc = x[i] - mu;
+                float gv = act == FusedActivation.None ? g[i] : FusedActivationMath.Gradient(xc * zs + zb, g[i], act);
+                float v = a * gv + k * xc + cst;
                 d[i] = acc ? d[i] + v : v;
             }
         }

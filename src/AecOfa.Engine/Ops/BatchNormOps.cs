@@ -29,7 +29,17 @@ public static partial class TensorOps
     /// (the BatchNorm2d module reuses its own, so a training step allocates no statistics arrays).
     /// </summary>
     internal static Tensor BatchNorm2dTrain(Tensor x, Tensor gamma, Tensor beta, float eps, double[] mean, double[] m2)
+        => BatchNorm2dTrain(x, gamma, beta, eps, mean, m2, FusedActivation.None);
+
+    /// <summary>
+    /// Training-mode batch norm followed by an activation in the same element pass: y = act(BN(x)). Equals
+    /// BatchNorm2dTrain then ReLU/HardSwish, without the intermediate tensor or the activation's own passes; backward
+    /// recomputes the pre-activation from x. Batch mean and M2 go into caller-owned buffers of C elements.
+    /// </summary>
+    public static Tensor BatchNorm2dTrain(Tensor x, Tensor gamma, Tensor beta, float eps, double[] mean, double[] m2, FusedActivation activation)
     {
+        ArgumentNullException.ThrowIfNull(mean);
+        ArgumentNullException.ThrowIfNull(m2);
         var (batch, channels, hw) = CheckBatchNorm("BatchNorm2dTrain", x, gamma, beta, eps);
         if ((long)batch * hw < 2)
             throw new ArgumentException($"BatchNorm2dTrain: expected more than 1 value per channel in training mode, got x {ShapeUtil.Format(x.Shape)}.", nameof(x));
@@ -38,30 +48,40 @@ public static partial class TensorOps
         BatchNormKernels.ChannelMeanAndM2(x.Span, batch, channels, hw, mean, m2);
         long count = (long)batch * hw;
 
-        // center, 1/std and gamma/std per channel, in one buffer (from the arena when one is active).
-        var coefficients = Tensor.ForOp(false, 3 * channels).Data;
+        // center, 1/std, gamma/std and beta per channel, in one buffer (from the arena when one is active); the
+        // backward pass recomputes the pre-activation from exactly these values.
+        var coefficients = Tensor.ForOp(false, 4 * channels).Data;
         for (int c = 0; c < channels; c++)
         {
             float invStd = (float)(1.0 / Math.Sqrt(m2[c] / count + eps));
             coefficients[c] = (float)mean[c];
             coefficients[channels + c] = invStd;
             coefficients[2 * channels + c] = gamma.Data[c] * invStd;
+            coefficients[3 * channels + c] = beta.Data[c];
         }
         var y = Tensor.ForOp(false, x.Shape);
-        BatchNormKernels.Normalize(x.Span, batch, channels, hw, coefficients.AsSpan(0, channels), coefficients.AsSpan(2 * channels, channels), beta.Span, y.Span);
-        return Autograd.Record(y, "BatchNorm2dTrain", new[] { x, gamma, beta }, o =>
+        BatchNormKernels.Normalize(x.Span, batch, channels, hw, coefficients.AsSpan(0, channels), coefficients.AsSpan(2 * channels, channels),
+            coefficients.AsSpan(3 * channels, channels), y.Span, activation);
+        string opName = activation switch
+        {
+            FusedActivation.ReLU => "BatchNorm2dTrain+ReLU",
+            FusedActivation.HardSwish => "BatchNorm2dTrain+HardSwish",
+            _ => "BatchNorm2dTrain",
+        };
+        return Autograd.Record(y, opName, new[] { x, gamma, beta }, o =>
         {
             var gy = o.Grad!.Span;
             var center = coefficients.AsSpan(0, channels);
             var invStd = coefficients.AsSpan(channels, channels);
             var scale = coefficients.AsSpan(2 * channels, channels);
+            var shift = coefficients.AsSpan(3 * channels, channels);
             var sums = System.Buffers.ArrayPool<double>.Shared.Rent(2 * channels);
             var kb = System.Buffers.ArrayPool<float>.Shared.Rent(2 * channels);
             try
             {
                 var sumG = sums.AsSpan(0, channels);
                 var sumGc = sums.AsSpan(channels, channels);
-                BatchNormKernels.GradientSums(x.Span, gy, batch, channels, hw, center, sumG, sumGc);
+                BatchNormKernels.GradientSums(x.Span, gy, batch, channels, hw, center, sumG, sumGc, activation, scale, shift);
                 if (gamma.RequiresGrad)
                 {
                     var gg = gamma.GradForAccumulate();
@@ -84,7 +104,7 @@ public static partial class TensorOps
                         b[c] = (float)(-a * sumG[c] / count);
                     }
                     var gx = x.GradForWrite(out bool accumulate);
-                    BatchNormKernels.InputGradient(x.Span, gy, batch, channels, hw, center, scale, k, b, gx, accumulate);
+                    BatchNormKernels.InputGradient(x.Span, gy, batch, channels, hw, center, scale, k, b, gx, accumulate, activation, scale, shift);
                 }
             }
             finally
