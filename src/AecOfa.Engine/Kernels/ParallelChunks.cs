@@ -12,14 +12,15 @@ internal static unsafe class ParallelChunks
     {
         public readonly float* P0, P1, P2, P3;
         public readonly double* D0, D1;
+        public readonly float* Extra;
         public readonly float S0, S1;
         public readonly int I0, I1, I2;
         public readonly bool Flag;
 
         public Args(float* p0, float* p1 = null, float* p2 = null, float* p3 = null, float s0 = 0, float s1 = 0,
-            int i0 = 0, int i1 = 0, int i2 = 0, bool flag = false, double* d0 = null, double* d1 = null)
+            int i0 = 0, int i1 = 0, int i2 = 0, bool flag = false, double* d0 = null, double* d1 = null, float* extra = null)
         {
-            D0 = d0; D1 = d1;
+            D0 = d0; D1 = d1; Extra = extra;
             P0 = p0; P1 = p1; P2 = p2; P3 = p3; S0 = s0; S1 = s1; I0 = i0; I1 = i1; I2 = i2; Flag = flag;
         }
     }

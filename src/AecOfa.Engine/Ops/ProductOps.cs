@@ -21,7 +21,7 @@ public static partial class TensorOps
 
     /// <summary>
     /// y[n, c, h, w] = x[n, c, h, w] * s[n, c]: x (N, C, H, W), s (N, C). Gradients flow into both
-    /// (ds[n, c] = sum over h, w of dy * x, summed in float64 in a fixed order).
+    /// (ds[n, c] = sum over h, w of dy * x, summed per plane in a fixed order: deterministic).
     /// </summary>
     public static Tensor ChannelScale(Tensor x, Tensor s)
     {
@@ -39,22 +39,11 @@ public static partial class TensorOps
             System.Numerics.Tensors.TensorPrimitives.Multiply(xs.AsSpan(p * hw, hw), ss[p], ys.AsSpan(p * hw, hw));
         return Autograd.Record(y, "ChannelScale", new[] { x, s }, o =>
         {
-            var gy = o.Grad!.Data;
-            if (x.RequiresGrad)
-            {
-                var gx = x.GradForAccumulate();
-                for (int p = 0; p < planes; p++)
-                {
-                    var dst = gx.Slice(p * hw, hw);
-                    System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(gy.AsSpan(p * hw, hw), ss[p], dst, dst);
-                }
-            }
-            if (s.RequiresGrad)
-            {
-                var gs = s.GradForAccumulate();
-                for (int p = 0; p < planes; p++)
-                    gs[p] += (float)Kernels.DeterministicSum.Dot(gy.AsSpan(p * hw, hw), xs.AsSpan(p * hw, hw));
-            }
+            // One pass over gy and x for both gradients (ds per plane in a fixed order: deterministic).
+            bool accumulate = false;
+            var gx = x.RequiresGrad ? x.GradForWrite(out accumulate) : default;
+            var gs = s.RequiresGrad ? s.GradForAccumulate() : default;
+            Kernels.PlaneKernels.ScaleBackward(xs, ss, o.Grad!.Span, planes, hw, gx, accumulate, gs);
         });
     }
 }

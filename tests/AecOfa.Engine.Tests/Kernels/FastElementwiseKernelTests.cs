@@ -155,3 +155,43 @@ public class PointwiseWeightGradientTests
         Assert.Throws<ArgumentException>(() => PointwiseWeightGradient.Accumulate(gy, x, batch, cout, cin, hw + 1, gw));
     }
 }
+
+public class PlaneKernelTests
+{
+    [Theory]
+    [InlineData(1, 1)]
+    [InlineData(3, 7)]
+    [InlineData(7, 33)]
+    [InlineData(33, 65)]
+    [InlineData(40, 1000)] // parallel
+    public void MeansAndScaleBackward_MatchReferences(int planes, int hw)
+    {
+        var r = new Random(planes + hw);
+        float[] Rand(int n) => Enumerable.Range(0, n).Select(_ => (float)(r.NextDouble() * 2 - 1)).ToArray();
+        var x = Rand(planes * hw);
+        var s = Rand(planes);
+        var gy = Rand(planes * hw);
+        var means = new float[planes];
+        var meansRef = new float[planes];
+        PlaneKernels.Means(x, planes, hw, means);
+        PlaneKernels.MeansSimple(x, planes, hw, meansRef);
+        for (int p = 0; p < planes; p++) Assert.Equal(meansRef[p], means[p], 1e-5);
+
+        foreach (bool accumulate in new[] { false, true })
+        {
+            var prior = Rand(planes * hw);
+            var priorS = Rand(planes);
+            float[] gx = (float[])prior.Clone(), gxRef = (float[])prior.Clone(), gs = (float[])priorS.Clone(), gsRef = (float[])priorS.Clone();
+            PlaneKernels.ScaleBackward(x, s, gy, planes, hw, gx, accumulate, gs);
+            PlaneKernels.ScaleBackwardSimple(x, s, gy, planes, hw, gxRef, accumulate, gsRef);
+            Assert.Equal(gxRef, gx);
+            for (int p = 0; p < planes; p++) Assert.Equal(gsRef[p], gs[p], 1e-5 * Math.Sqrt(hw));
+        }
+        // Either gradient may be absent.
+        var onlyS = new float[planes];
+        PlaneKernels.ScaleBackward(x, s, gy, planes, hw, default, false, onlyS);
+        var onlyX = new float[planes * hw];
+        PlaneKernels.ScaleBackward(x, s, gy, planes, hw, onlyX, false, default);
+        Assert.Equal(gy[0] * s[0], onlyX[0]);
+    }
+}
