@@ -11,6 +11,8 @@ public class GemmTests
         (1, 257, 65), (257, 1, 65), (65, 100, 1), (1, 1, 300), (6, 32, 3),
     ];
 
+    private const string PackedSwapped = "PackedSwapped"; // packed route forced to compute C^T = op(B)^T op(A)^T
+
     // Enum names rather than the internal enums: xunit theory methods must be public.
     public static TheoryData<string, string> PathsAndRoutes()
     {
@@ -19,6 +21,7 @@ public class GemmTests
         {
             if (!GemmKernelConfig.IsSupported(path)) continue;
             data.Add(path.ToString(), nameof(GemmRoute.Packed));
+            data.Add(path.ToString(), PackedSwapped);
             if (path != GemmKernelPath.Scalar) data.Add(path.ToString(), nameof(GemmRoute.Direct));
         }
         data.Add(nameof(GemmKernelPath.Auto), nameof(GemmRoute.Auto));
@@ -30,7 +33,9 @@ public class GemmTests
     public void Sgemm_MatchesFloat64Reference_AllTransposesAndShapes(string pathName, string routeName)
     {
         var path = Enum.Parse<GemmKernelPath>(pathName);
-        var route = Enum.Parse<GemmRoute>(routeName);
+        bool swapped = routeName == PackedSwapped;
+        var route = swapped ? GemmRoute.Packed : Enum.Parse<GemmRoute>(routeName);
+        var swap = swapped ? GemmSwap.Always : GemmSwap.Auto;
         var rng = SeededRandom.Create(1234);
         foreach (var (m, n, k) in Shapes)
             foreach (bool transA in new[] { false, true })
@@ -38,7 +43,7 @@ public class GemmTests
                 {
                     if (route == GemmRoute.Direct && transB) continue; // the direct route reads B in place, untransposed
                     foreach (bool accumulate in new[] { false, true })
-                        CheckAgainstReference(rng, path, route, transA, transB, m, n, k, accumulate, maxThreads: 1);
+                        CheckAgainstReference(rng, path, route, swap, transA, transB, m, n, k, accumulate, maxThreads: 1);
                 }
     }
 
@@ -77,11 +82,13 @@ public class GemmTests
         // boundaries fall inside tiles and depth blocks are uneven.
         { nameof(GemmRoute.Packed), 37, 1001, 300, false, false },
         { nameof(GemmRoute.Packed), 1001, 37, 300, true, true },
-        { nameof(GemmRoute.Packed), 257, 259, 33, false, true },
-        { nameof(GemmRoute.Packed), 2, 300, 1000, true, false },
-        { nameof(GemmRoute.Direct), 3, 4001, 129, false, false },
-        { nameof(GemmRoute.Direct), 131, 67, 257, true, false },
-        { nameof(GemmRoute.Auto), 96, 1600, 24, false, false },
+        { nameof(GemmRoute.Packed), 257, 259, 65, false, true },
+        { nameof(GemmRoute.Packed), 2, 3000, 1000, true, false },
+        { nameof(GemmRoute.Direct), 3, 4001, 400, false, false },
+        { nameof(GemmRoute.Direct), 131, 67, 513, true, false },
+        { nameof(GemmRoute.Auto), 96, 1600, 40, false, false },
+        { nameof(GemmRoute.Auto), 960, 8, 600, false, false }, // swapped (C^T) packed route
+        { nameof(GemmRoute.Auto), 33, 10, 16001, false, true },
     };
 
     [Theory]
@@ -105,6 +112,25 @@ public class GemmTests
                 Assert.Equal(BitConverter.SingleToInt32Bits(one[i]), BitConverter.SingleToInt32Bits(three[i]));
             }
         }
+    }
+
+    [Fact]
+    public void Sgemm_SwappedAndPlainPackedRoutes_BitwiseEqual()
+    {
+        // a*b == b*a in floating point and both routes accumulate each element over k in the same order.
+        var rng = SeededRandom.Create(5);
+        foreach (var (m, n, k) in new[] { (37, 8, 300), (9, 100, 65) })
+            foreach (bool transA in new[] { false, true })
+                foreach (bool transB in new[] { false, true })
+                {
+                    var a = Random(rng, m * k); var b = Random(rng, k * n); var c0 = Random(rng, m * n);
+                    int lda = transA ? m : k, ldb = transB ? k : n;
+                    var plain = (float[])c0.Clone(); var swapped = (float[])c0.Clone();
+                    Gemm.SgemmWith(GemmKernelPath.Auto, GemmRoute.Packed, GemmSwap.Never, 1, transA, transB, m, n, k, a, lda, b, ldb, plain, n, true);
+                    Gemm.SgemmWith(GemmKernelPath.Auto, GemmRoute.Packed, GemmSwap.Always, 1, transA, transB, m, n, k, a, lda, b, ldb, swapped, n, true);
+                    for (int i = 0; i < plain.Length; i++)
+                        Assert.Equal(BitConverter.SingleToInt32Bits(plain[i]), BitConverter.SingleToInt32Bits(swapped[i]));
+                }
     }
 
     [Fact]
@@ -152,7 +178,7 @@ public class GemmTests
     /// Runs one case with padded leading dimensions (lda/ldb/ldc larger than needed) and checks every element
     /// against a float64 reference, and that the padding of C is left exactly as it was.
     /// </summary>
-    private static void CheckAgainstReference(Random rng, GemmKernelPath path, GemmRoute route, bool transA, bool transB,
+    private static void CheckAgainstReference(Random rng, GemmKernelPath path, GemmRoute route, GemmSwap swap, bool transA, bool transB,
         int m, int n, int k, bool accumulate, int maxThreads)
     {
         int aRows = transA ? k : m, aCols = transA ? m : k, bRows = transB ? n : k, bCols = transB ? k : n;
@@ -161,8 +187,8 @@ public class GemmTests
         var b = Random(rng, (bRows - 1) * ldb + bCols);
         var c = Random(rng, m * ldc);
         var c0 = (float[])c.Clone();
-        Gemm.SgemmWith(path, route, maxThreads, transA, transB, m, n, k, a, lda, b, ldb, c, ldc, accumulate);
-        string where = $"path={path} route={route} m={m} n={n} k={k} tA={transA} tB={transB} acc={accumulate}";
+        Gemm.SgemmWith(path, route, swap, maxThreads, transA, transB, m, n, k, a, lda, b, ldb, c, ldc, accumulate);
+        string where = $"path={path} route={route} swap={swap} m={m} n={n} k={k} tA={transA} tB={transB} acc={accumulate}";
         for (int i = 0; i < m; i++)
         {
             for (int j = 0; j < n; j++)

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Numerics.Tensors;
 
 namespace AecOfa.Engine.Kernels;
 
@@ -20,13 +19,14 @@ public static unsafe partial class DepthwiseConv
         int taps = g.KernelH * g.KernelW, nb = g.Batch, ch = g.InChannels;
         int sh = g.StrideH, sw = g.StrideW, phases = sh * sw;
         int ih = g.InH, iw = g.InW, planeIn = ih * iw, oh = g.OutH, ow = g.OutW, planeOut = oh * ow;
-        float[] fArr = ArrayPool<float>.Shared.Rent(lay.BufferLength + lay.FlatLength + phases * taps);
+        float[] fArr = ArrayPool<float>.Shared.Rent(lay.BufferLength + 2 * lay.FlatLength + phases * taps);
         int[] iArr = ArrayPool<int>.Shared.Rent(phases * (taps + 1));
         try
         {
             var buf = fArr.AsSpan(0, lay.BufferLength);
             var dst = fArr.AsSpan(lay.BufferLength, lay.FlatLength);
-            var wts = fArr.AsSpan(lay.BufferLength + lay.FlatLength, phases * taps);
+            var dstOdd = fArr.AsSpan(lay.BufferLength + lay.FlatLength, lay.FlatLength);
+            var wts = fArr.AsSpan(lay.BufferLength + 2 * lay.FlatLength, phases * taps);
             var offs = iArr.AsSpan(0, phases * taps);
             var counts = iArr.AsSpan(phases * taps, phases);
             buf.Clear();
@@ -50,11 +50,29 @@ public static unsafe partial class DepthwiseConv
                 {
                     var gyp = gy.Slice(((n + s) * ch + c) * planeOut, planeOut);
                     int col = s * lay.PlanePitch + lay.Left;
-                    for (int i = 0; i < oh; i++) gyp.Slice(i * ow, ow).CopyTo(buf.Slice((i + lay.Top) * lay.RowStride + col, ow));
+                    for (int i = 0; i < oh; i++) DepthwiseConvRowCopy.Copy(gyp.Slice(i * ow), buf.Slice((i + lay.Top) * lay.RowStride + col), ow);
                 }
                 for (int a = 0; a < sh; a++)
                 {
                     int hq = (ih - a + sh - 1) / sh;
+                    if (hq <= 0) continue;
+                    if (sw == 2 && iw >= 2 && counts[a * 2] > 0 && counts[a * 2 + 1] > 0)
+                    {
+                        // Both column phases of this row phase, merged back into gx rows with one interleaving add.
+                        DepthwiseConvFlatKernels.Correlate(isa, buf, dst, hq * lay.RowStride,
+                            offs.Slice(a * 2 * taps, counts[a * 2]), wts.Slice(a * 2 * taps, counts[a * 2]));
+                        DepthwiseConvFlatKernels.Correlate(isa, buf, dstOdd, hq * lay.RowStride,
+                            offs.Slice((a * 2 + 1) * taps, counts[a * 2 + 1]), wts.Slice((a * 2 + 1) * taps, counts[a * 2 + 1]));
+                        for (int s = 0; s < count; s++)
+                        {
+                            var gxp = gx.Slice(((n + s) * ch + c) * planeIn, planeIn);
+                            int col = s * lay.PlanePitch;
+                            for (int r = 0; r < hq; r++)
+                                DepthwiseConvRowCopy.Interleave2Add(dst.Slice(r * lay.RowStride + col), dstOdd.Slice(r * lay.RowStride + col),
+                                    gxp.Slice((r * sh + a) * iw, iw), iw);
+                        }
+                        continue;
+                    }
                     for (int b = 0; b < sw; b++)
                     {
                         int ph = a * sw + b, wq = (iw - b + sw - 1) / sw;
@@ -69,7 +87,7 @@ public static unsafe partial class DepthwiseConv
                             {
                                 var src = dst.Slice(r * lay.RowStride + col, wq);
                                 var row = gxp.Slice((r * sh + a) * iw, iw);
-                                if (sw == 1) TensorPrimitives.Add(row, src, row);
+                                if (sw == 1) DepthwiseConvRowCopy.Add(src, row, wq);
                                 else for (int q = 0; q < wq; q++) row[q * sw + b] += src[q];
                             }
                         }

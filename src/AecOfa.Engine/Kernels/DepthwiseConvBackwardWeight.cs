@@ -49,7 +49,7 @@ public static unsafe partial class DepthwiseConv
                             int plane = (n + s) * ch + c;
                             lay.Scatter(g, x.Slice(plane * planeIn, planeIn), buf, s, rowOff, colOff);
                             var gyp = gy.Slice(plane * planeOut, planeOut);
-                            for (int i = 0; i < oh; i++) gyp.Slice(i * ow, ow).CopyTo(gyFlat.Slice(i * lay.RowStride + col, ow));
+                            for (int i = 0; i < oh; i++) DepthwiseConvRowCopy.Copy(gyp.Slice(i * ow), gyFlat.Slice(i * lay.RowStride + col), ow);
                         }
                         else // an unused slot of the last band must not contribute stale gy
                         {

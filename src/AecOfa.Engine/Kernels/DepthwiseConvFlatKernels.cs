@@ -51,9 +51,8 @@ internal static class DepthwiseConvFlatKernels
     internal static float ReduceTap(ReadOnlySpan<float> acc, int tap)
     {
         var a = acc.Slice(tap * AccStride, AccStride);
-        float s = 0;
-        for (int i = 0; i < a.Length; i++) s += a[i];
-        return s;
+        var v = (Vector512.Create(a) + Vector512.Create(a.Slice(16))) + (Vector512.Create(a.Slice(32)) + Vector512.Create(a.Slice(48)));
+        return Vector512.Sum(v);
     }
 
     private static void CorrelateScalar(ReadOnlySpan<float> src, Span<float> dst, int length, ReadOnlySpan<int> off, ReadOnlySpan<float> w)

@@ -47,7 +47,7 @@ public static unsafe partial class DepthwiseConv
                 {
                     var yp = y.Slice(((n + s) * ch + c) * planeOut, planeOut);
                     int col = s * lay.PlanePitch;
-                    for (int i = 0; i < oh; i++) dst.Slice(i * lay.RowStride + col, ow).CopyTo(yp.Slice(i * ow, ow));
+                    for (int i = 0; i < oh; i++) DepthwiseConvRowCopy.Copy(dst.Slice(i * lay.RowStride + col), yp.Slice(i * ow), ow);
                 }
                 p += count;
             }

@@ -37,10 +37,14 @@ internal readonly struct DepthwiseForwardLayout
         BufferLength = Math.Max(sh * sw * PhaseSize, maxOff + FlatLength) + 16;
     }
 
-    /// <summary>How many planes to put side by side: a band about 160 columns wide, balanced over the batch.</summary>
+    /// <summary>
+    /// How many planes to put side by side: narrow planes (pitch under 48 columns) go into bands about 160 columns
+    /// wide, balanced over the batch; wide planes stay alone (banding them measured slower at k = 3).
+    /// </summary>
     public static int ChooseBandPlanes(in ConvGeometry g)
     {
         int pitch = Math.Max(1, (g.InW + g.PadW) / g.StrideW);
+        if (pitch >= 48) return 1;
         int max = Math.Clamp(160 / pitch, 1, g.Batch);
         int bands = (g.Batch + max - 1) / max;
         return (g.Batch + bands - 1) / bands;
@@ -82,7 +86,15 @@ internal readonly struct DepthwiseForwardLayout
         if (g.StrideW == 1)
         {
             int c0 = colOff[0] + shift;
-            for (int r = 0; r < g.InH; r++) plane.Slice(r * w, w).CopyTo(buf.Slice(rowOff[r] + c0, w));
+            for (int r = 0; r < g.InH; r++) DepthwiseConvRowCopy.Copy(plane.Slice(r * w, w), buf.Slice(rowOff[r] + c0), w);
+            return;
+        }
+        if (g.StrideW == 2 && w >= 2)
+        {
+            // Columns alternate between the two column phases; each parity is contiguous within its phase.
+            int c0 = colOff[0] + shift, c1 = colOff[1] + shift;
+            for (int r = 0; r < g.InH; r++)
+                DepthwiseConvRowCopy.Deinterleave2(plane.Slice(r * w, w), buf.Slice(rowOff[r] + c0), buf.Slice(rowOff[r] + c1), w);
             return;
         }
         for (int r = 0; r < g.InH; r++)
@@ -129,14 +141,8 @@ internal readonly struct DepthwiseBackwardInputLayout
         BufferLength = Math.Max(rows * RowStride, maxOff + FlatLength) + 16;
     }
 
-    /// <summary>How many planes to put side by side: a band about 160 columns wide, balanced over the batch.</summary>
-    public static int ChooseBandPlanes(in ConvGeometry g)
-    {
-        int pitch = Math.Max(1, (g.InW + g.PadW) / g.StrideW);
-        int max = Math.Clamp(160 / pitch, 1, g.Batch);
-        int bands = (g.Batch + max - 1) / max;
-        return (g.Batch + bands - 1) / bands;
-    }
+    /// <summary>Planes per band: the same choice as the forward layout.</summary>
+    public static int ChooseBandPlanes(in ConvGeometry g) => DepthwiseForwardLayout.ChooseBandPlanes(g);
 
     /// <summary>Taps of output phase (a, b) in row-major tap order; returns how many.</summary>
     public int FillPhaseTaps(in ConvGeometry g, int a, int b, ReadOnlySpan<float> wPlane, Span<int> off, Span<float> w)

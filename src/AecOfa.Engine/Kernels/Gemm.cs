@@ -5,8 +5,9 @@ namespace AecOfa.Engine.Kernels;
 /// C[m x n] = op(A)[m x k] * op(B)[k x n] (+ C when <paramref name="accumulate"/>).
 /// op(A) = A (stored m x k, row stride lda) or A^T (stored k x m, row stride lda); likewise for B.
 /// This is the one entry point every op uses; the fast paths live behind it:
-/// packed BLIS-style blocking with a register-blocked FMA micro-kernel (Vector512 6x32, else Vector256 6x16,
-/// else scalar 4x8), or a no-pack path for small and skinny shapes; both chosen from the shape alone.
+/// packed BLIS-style blocking with a register-blocked FMA micro-kernel (Vector512 8x32, else Vector256 6x16,
+/// else scalar 4x8), computing C^T instead when C is short and wide, or a no-pack path for small and skinny shapes;
+/// all chosen from the shape alone.
 /// Threads: runs on <see cref="WorkerPool"/> (up to <see cref="WorkerPool.MaxThreads"/>), splitting M or N, never K.
 /// Every C element gets the same operations in the same order whatever the thread count, so results are bitwise
 /// identical for 1, 2 or more threads (on the same machine and kernel path).

@@ -8,7 +8,7 @@ namespace AecOfa.Engine.Kernels;
 /// <summary>
 /// No-pack SGEMM for small and skinny shapes with op(B) = B (row-major, unit column stride): reads A and B in place
 /// (op(A)(i, p) = a[i * ars + p * acs], so both transA cases work), keeps 4 x 2 vectors of C in registers, then
-/// 4 x 1 vector, then scalar FMA columns. Each C element is the k-sequential FMA chain from zero, then added to C
+/// 4 x 1 vector (then 8 lanes on the Vector512 path), then scalar FMA columns. Each C element is the k-sequential FMA chain from zero, then added to C
 /// (or stored), whichever block it falls in: results do not depend on where a thread's range starts.
 /// Saves the packing traffic that dominates when m or k is tiny; slower than packed on large shapes.
 /// </summary>
@@ -43,11 +43,13 @@ internal static unsafe class GemmDirect
         {
             for (; j + 32 <= n; j += 32) Vector512_4x32(k, a, ars, acs, b + j, ldb, c + j, ldc, add);
             for (; j + 16 <= n; j += 16) Vector512_4x16(k, a, ars, acs, b + j, ldb, c + j, ldc, add);
+            if (j + 8 <= n) { Vector256_4x8(k, a, ars, acs, b + j, ldb, c + j, ldc, add); j += 8; }
         }
         else
         {
             for (; j + 32 <= n; j += 32) Vector512_1x32(k, a, ars, acs, b + j, ldb, c + j, ldc, add);
             for (; j + 16 <= n; j += 16) Vector512_1x16(k, a, ars, acs, b + j, ldb, c + j, ldc, add);
+            if (j + 8 <= n) { Vector256_1x8(k, a, ars, acs, b + j, ldb, c + j, ldc, add); j += 8; }
         }
         for (; j < n; j++)
             for (int r = 0; r < rows; r++) Element(k, a + r * ars, acs, b + j, ldb, c + r * ldc + j, add);
@@ -67,11 +69,13 @@ internal static unsafe class GemmDirect
         {
             for (; j + 16 <= n; j += 16) Vector256_4x16(k, a, ars, acs, b + j, ldb, c + j, ldc, add);
             for (; j + 8 <= n; j += 8) Vector256_4x8(k, a, ars, acs, b + j, ldb, c + j, ldc, add);
+
         }
         else
         {
             for (; j + 16 <= n; j += 16) Vector256_1x16(k, a, ars, acs, b + j, ldb, c + j, ldc, add);
             for (; j + 8 <= n; j += 8) Vector256_1x8(k, a, ars, acs, b + j, ldb, c + j, ldc, add);
+
         }
         for (; j < n; j++)
             for (int r = 0; r < rows; r++) Element(k, a + r * ars, acs, b + j, ldb, c + r * ldc + j, add);

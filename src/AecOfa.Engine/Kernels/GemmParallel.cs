@@ -9,20 +9,20 @@ namespace AecOfa.Engine.Kernels;
 internal readonly unsafe struct GemmRangeBody : IRangeBody
 {
     private readonly GemmKernelConfig _cfg;
-    private readonly bool _direct, _transA, _transB, _accumulate, _splitN;
+    private readonly bool _direct, _swap, _transA, _transB, _accumulate, _splitN;
     private readonly int _m, _n, _k, _unit;
     private readonly float* _a, _b, _c;
     private readonly nint _lda, _ldb, _ldc;
 
     /// <param name="count">How many blocks the chosen axis has (1 when the problem is too small to split).</param>
-    public GemmRangeBody(in GemmKernelConfig cfg, bool direct, bool transA, bool transB, int m, int n, int k,
+    public GemmRangeBody(in GemmKernelConfig cfg, bool direct, bool swap, bool transA, bool transB, int m, int n, int k,
         float* a, int lda, float* b, int ldb, float* c, int ldc, bool accumulate, int maxThreads, out int count)
     {
-        _cfg = cfg; _direct = direct; _transA = transA; _transB = transB; _accumulate = accumulate;
+        _cfg = cfg; _direct = direct; _swap = swap; _transA = transA; _transB = transB; _accumulate = accumulate;
         _m = m; _n = n; _k = k; _a = a; _b = b; _c = c; _lda = lda; _ldb = ldb; _ldc = ldc;
 
-        int unitM = direct ? 4 : cfg.MR;
-        int unitN = direct ? (cfg.Path == GemmKernelPath.Vector512 ? 32 : 16) : cfg.NR;
+        int unitM = direct ? 4 : swap ? cfg.NR : cfg.MR;
+        int unitN = direct ? (cfg.Path == GemmKernelPath.Vector512 ? 32 : 16) : swap ? cfg.MR : cfg.NR;
         int blocksM = (m + unitM - 1) / unitM, blocksN = (n + unitN - 1) / unitN;
         int threads = (long)m * n * k >= Gemm.ParallelMinMacs ? Math.Max(1, maxThreads) : 1;
         _splitN = (n >= m && blocksN >= threads) || (blocksM < threads && blocksN > blocksM);
@@ -55,7 +55,7 @@ internal readonly unsafe struct GemmRangeBody : IRangeBody
         }
         else
         {
-            GemmPacked.Run(_cfg, _transA, _transB, m, n, _k, a, _lda, b, _ldb, c, _ldc, _accumulate);
+            GemmPacked.Run(_cfg, _transA, _transB, m, n, _k, a, _lda, b, _ldb, c, _ldc, _accumulate, _swap);
         }
     }
 }
