@@ -13,7 +13,7 @@ namespace AecOfa.Engine.Ops;
 public static partial class TensorOps
 {
     /// <summary>Positions per clip below which the batched (packed) 1x1 path is used (measured, see benchmarks/RESULTS.md).</summary>
-    internal const int PointwiseBatchedMaxHw = 256;
+    internal const int PointwiseBatchedMaxHw = 64;
 
     internal static bool UsePointwiseBatched(in ConvGeometry g) => g.Batch > 1 && g.OutH * g.OutW < PointwiseBatchedMaxHw;
 
