@@ -67,63 +67,19 @@ public static partial class TensorOps
     internal static void ConvForward(in ConvGeometry g, ReadOnlySpan<float> x, ReadOnlySpan<float> w, Span<float> y)
     {
         if (g.IsDepthwise) { DepthwiseConv.Forward(g, x, w, y); return; }
-        int inPlane = g.InChannels * g.InH * g.InW, outHw = g.OutH * g.OutW, outPlane = g.OutChannels * outHw;
         if (IsPointwise(g) && UsePointwiseBatched(g))
         {
             PointwiseForwardBatched(g, x, w, y);
             return;
         }
-        if (IsPointwise(g))
-        {
-            for (int n = 0; n < g.Batch; n++)
-                Gemm.Sgemm(false, false, g.OutChannels, outHw, g.InChannels, w, g.InChannels,
-                    x.Slice(n * inPlane, inPlane), outHw, y.Slice(n * outPlane, outPlane), outHw, accumulate: false);
-            return;
-        }
-        int cinG = g.InChannelsPerGroup, coutG = g.OutChannelsPerGroup, kG = cinG * g.KernelH * g.KernelW;
-        var colBuf = ArrayPool<float>.Shared.Rent(kG * outHw);
-        try
-        {
-            var col = colBuf.AsSpan(0, kG * outHw);
-            for (int n = 0; n < g.Batch; n++)
-                for (int gr = 0; gr < g.Groups; gr++)
-                {
-                    Im2Col.Unfold(g, x.Slice(n * inPlane, inPlane), gr * cinG, cinG, col);
-                    Gemm.Sgemm(false, false, coutG, outHw, kG, w.Slice(gr * coutG * kG, coutG * kG), kG, col, outHw,
-                        y.Slice(n * outPlane + gr * coutG * outHw, coutG * outHw), outHw, accumulate: false);
-                }
-        }
-        finally { ArrayPool<float>.Shared.Return(colBuf); }
+        RunPerClip(IsPointwise(g) ? ClipWork.PointwiseForward : ClipWork.Im2ColForward, g, x, w, y);
     }
 
     /// <summary>Adds the input gradient into gx.</summary>
     internal static void ConvBackwardInput(in ConvGeometry g, ReadOnlySpan<float> gy, ReadOnlySpan<float> w, Span<float> gx)
     {
         if (g.IsDepthwise) { DepthwiseConv.BackwardInput(g, gy, w, gx); return; }
-        int inPlane = g.InChannels * g.InH * g.InW, outHw = g.OutH * g.OutW, outPlane = g.OutChannels * outHw;
-        if (IsPointwise(g))
-        {
-            // dX_n (Cin, HW) += W^T (Cin, Cout) x dY_n (Cout, HW)
-            for (int n = 0; n < g.Batch; n++)
-                Gemm.Sgemm(true, false, g.InChannels, outHw, g.OutChannels, w, g.InChannels,
-                    gy.Slice(n * outPlane, outPlane), outHw, gx.Slice(n * inPlane, inPlane), outHw, accumulate: true);
-            return;
-        }
-        int cinG = g.InChannelsPerGroup, coutG = g.OutChannelsPerGroup, kG = cinG * g.KernelH * g.KernelW;
-        var colBuf = ArrayPool<float>.Shared.Rent(kG * outHw);
-        try
-        {
-            var col = colBuf.AsSpan(0, kG * outHw);
-            for (int n = 0; n < g.Batch; n++)
-                for (int gr = 0; gr < g.Groups; gr++)
-                {
-                    // dCol (kG, OHW) = W_g^T (kG, coutG) x dY_g (coutG, OHW), then fold back into the image.
-                    Gemm.Sgemm(true, false, kG, outHw, coutG, w.Slice(gr * coutG * kG, coutG * kG), kG,
-                        gy.Slice(n * outPlane + gr * coutG * outHw, coutG * outHw), outHw, col, outHw, accumulate: false);
-                    Im2Col.FoldAdd(g, col, gr * cinG, cinG, gx.Slice(n * inPlane, inPlane));
-                }
-        }
-        finally { ArrayPool<float>.Shared.Return(colBuf); }
+        RunPerClip(IsPointwise(g) ? ClipWork.PointwiseBackwardInput : ClipWork.Im2ColBackwardInput, g, gy, w, gx);
     }
 
     /// <summary>Adds the weight gradient into gw.</summary>

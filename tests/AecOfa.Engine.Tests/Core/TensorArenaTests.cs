@@ -90,3 +90,50 @@ public class TensorArenaTests
         Assert.False(y.IsReleased);
     }
 }
+
+/// <summary>Whole training steps give bitwise identical results on 1 and 2 threads (every kernel splits without
+/// changing any element's arithmetic). Sets the global WorkerPool.MaxThreads, so it runs alone.</summary>
+[Collection(nameof(WorkerPoolExclusiveCollection))]
+public class ThreadCountDeterminismTests
+{
+    [Fact]
+    public void TrainingSteps_AreBitwiseEqual_OnOneAndTwoThreads()
+    {
+        float[][] Train(int threads)
+        {
+            int saved = AecOfa.Engine.Kernels.WorkerPool.MaxThreads;
+            AecOfa.Engine.Kernels.WorkerPool.MaxThreads = threads;
+            try
+            {
+                var rng = new Random(5);
+                // Batch 33 and 9x11 maps: the per-clip, batched-1x1, depthwise, BN (+ fused act) and SE paths all run.
+                var net = new Sequential(
+                    new Conv2d(1, 8, 3, rng, stride: 2), new BatchNorm2d(8, activation: AecOfa.Engine.Kernels.FusedActivation.HardSwish),
+                    new Conv2d(8, 16, 1, rng), new BatchNorm2d(16, activation: AecOfa.Engine.Kernels.FusedActivation.ReLU),
+                    new Conv2d(16, 16, 3, rng, stride: 2, groups: 16), new BatchNorm2d(16),
+                    new Conv2d(16, 24, 1, rng), new BatchNorm2d(24, activation: AecOfa.Engine.Kernels.FusedActivation.HardSwish),
+                    new GlobalAvgPool2d(), new Linear(24, 5, rng));
+                var opt = new Sgd(net.NamedParameters(), 0.05f, momentum: 0.9f, nesterov: true);
+                var x = Tensor.Randn(rng, 1f, 33, 1, 17, 21);
+                var y = Tensor.Zeros(33, 5);
+                for (int i = 0; i < y.Numel; i++) y.Data[i] = rng.Next(2);
+                var arena = new TensorArena();
+                for (int step = 0; step < 2; step++)
+                    using (arena.Begin())
+                    {
+                        opt.ZeroGrad();
+                        TensorOps.BinaryCrossEntropyWithLogits(net.Forward(x), y).Backward();
+                        opt.Step();
+                    }
+                return net.Parameters().Select(p => (float[])p.Data.Clone()).ToArray();
+            }
+            finally
+            {
+                AecOfa.Engine.Kernels.WorkerPool.MaxThreads = saved;
+            }
+        }
+        var one = Train(1);
+        var two = Train(2);
+        for (int i = 0; i < one.Length; i++) Assert.Equal(one[i], two[i]);
+    }
+}
