@@ -6,7 +6,7 @@ using AecOfa.Engine.Kernels;
 namespace AecOfa.Benchmarks;
 
 /// <summary>
-/// `dotnet run -c Release --project benchmarks/AecOfa.Benchmarks -- breakdown [largest|smallest ...] [--threads 1,2] [--steps N] [--unfused] [--no-arena]`:
+/// `dotnet run -c Release --project benchmarks/AecOfa.Benchmarks -- breakdown [largest|smallest ...] [--threads 1,2] [--steps N] [--unfused] [--no-arena] [--infer]`:
 /// warms up, then times N training steps per subnet and thread count, and prints samples/s, bytes allocated per
 /// step, CPU time per step of the calling thread (on a loaded machine, with 1 thread, closer to the undisturbed time than
 /// wall time; the op table then uses that clock too)
@@ -19,16 +19,23 @@ public static class StepBreakdown
         var subnets = new List<string>();
         int[] threads = { 1, 2 };
         int steps = 5;
-        bool fuse = true, arena = true;
+        bool fuse = true, arena = true, infer = false;
         for (int i = 0; i < args.Length; i++)
         {
             if (args[i] == "--threads") threads = args[++i].Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
             else if (args[i] == "--steps") steps = int.Parse(args[++i], CultureInfo.InvariantCulture);
             else if (args[i] == "--unfused") fuse = false;
+            else if (args[i] == "--infer") infer = true;
             else if (args[i] == "--no-arena") arena = false;
             else subnets.Add(args[i]);
         }
         if (subnets.Count == 0) subnets.AddRange(new[] { "largest", "smallest" });
+        if (infer)
+        {
+            foreach (var name in subnets)
+                foreach (int t in threads) Inference(name, t, steps);
+            return;
+        }
         foreach (var name in subnets)
             foreach (int t in threads)
             {
@@ -51,5 +58,31 @@ public static class StepBreakdown
                     $"== {name}, {t} thread(s){(fuse ? "" : ", unfused BN+act")}{(arena ? "" : ", no arena")}: {trainer.Batch * steps / sec:F1} samples/s ({sec * 1000 / steps:F0} ms/step wall, {cpuMs:F0} ms/step CPU of the calling thread), {bytes:N0} B allocated/step (this thread), loss {first:F4} -> {last:F4}"));
                 Console.WriteLine(profiler.Report());
             }
+    }
+
+    /// <summary>Single-clip eval forward: ms per clip (wall and thread CPU), bytes per call, and the op table.</summary>
+    private static void Inference(string name, int threads, int calls)
+    {
+        WorkerPool.MaxThreads = threads;
+        var inference = new ReferenceSubnetInference(ReferenceSubnetSpec.ByName(name));
+        for (int i = 0; i < 20; i++) inference.Run();
+        calls *= 20;
+        long bytes0 = GC.GetAllocatedBytesForCurrentThread();
+        long thread0 = ThreadCpuClock.Now();
+        long t0 = Stopwatch.GetTimestamp();
+        for (int i = 0; i < calls; i++) inference.Run();
+        double ms = Stopwatch.GetElapsedTime(t0).TotalMilliseconds / calls;
+        double cpuMs = (ThreadCpuClock.Now() - thread0) / 1e6 / calls;
+        long bytes = (GC.GetAllocatedBytesForCurrentThread() - bytes0) / calls;
+        var profiler = threads == 1 ? new OpProfiler(ThreadCpuClock.Now, ThreadCpuClock.TicksPerSecond) { Steps = calls } : new OpProfiler { Steps = calls };
+        using (profiler.Begin())
+            for (int i = 0; i < calls; i++)
+            {
+                profiler.Lap();
+                inference.Run();
+            }
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"== {name} inference, batch 1, {threads} thread(s): {ms:F2} ms/clip wall, {cpuMs:F2} ms/clip CPU of the calling thread, {bytes:N0} B allocated/clip"));
+        Console.WriteLine(profiler.Report());
     }
 }

@@ -126,18 +126,23 @@ public static partial class TensorOps
         ArgumentNullException.ThrowIfNull(runningVar);
         if (runningMean.Numel != channels || runningVar.Numel != channels)
             throw new ArgumentException($"BatchNorm2dEval: running mean {ShapeUtil.Format(runningMean.Shape)} and var {ShapeUtil.Format(runningVar.Shape)} must have {channels} elements for x {ShapeUtil.Format(x.Shape)}.");
-        var center = (float[])runningMean.Data.Clone();
-        var invStd = new float[channels];
-        var scale = new float[channels];
+        // center (a copy of the running mean), 1/std and gamma/std per channel, in one buffer from the arena when one
+        // is active (no per-call arrays in inference).
+        var coefficients = Tensor.ForOp(false, 3 * channels).Data;
+        var center = coefficients.AsMemory(0, channels);
+        var invStd = coefficients.AsMemory(channels, channels);
+        var scale = coefficients.AsMemory(2 * channels, channels);
         for (int c = 0; c < channels; c++)
         {
             if (!(runningVar.Data[c] + eps > 0))
                 throw new ArgumentException($"BatchNorm2dEval: running variance of channel {c} is {runningVar.Data[c]}; var + eps must be > 0.", nameof(runningVar));
-            invStd[c] = (float)(1.0 / Math.Sqrt((double)runningVar.Data[c] + eps));
-            scale[c] = gamma.Data[c] * invStd[c];
+            float inv = (float)(1.0 / Math.Sqrt((double)runningVar.Data[c] + eps));
+            coefficients[c] = runningMean.Data[c];
+            coefficients[channels + c] = inv;
+            coefficients[2 * channels + c] = gamma.Data[c] * inv;
         }
         var y = Tensor.ForOp(false, x.Shape);
-        BatchNormKernels.Normalize(x.Span, batch, channels, hw, center, scale, beta.Span, y.Span);
+        BatchNormKernels.Normalize(x.Span, batch, channels, hw, center.Span, scale.Span, beta.Span, y.Span);
         return Autograd.Record(y, "BatchNorm2dEval", new[] { x, gamma, beta }, o =>
         {
             var gy = o.Grad!.Span;
@@ -145,11 +150,11 @@ public static partial class TensorOps
             {
                 var sumG = new double[channels];
                 var sumGc = new double[channels];
-                BatchNormKernels.GradientSums(x.Span, gy, batch, channels, hw, center, sumG, sumGc);
+                BatchNormKernels.GradientSums(x.Span, gy, batch, channels, hw, center.Span, sumG, sumGc);
                 if (gamma.RequiresGrad)
                 {
                     var gg = gamma.GradForAccumulate();
-                    for (int c = 0; c < channels; c++) gg[c] += (float)(sumGc[c] * invStd[c]);
+                    for (int c = 0; c < channels; c++) gg[c] += (float)(sumGc[c] * invStd.Span[c]);
                 }
                 if (beta.RequiresGrad)
                 {
@@ -160,7 +165,7 @@ public static partial class TensorOps
             if (x.RequiresGrad)
             {
                 var zeros = new float[channels];
-                BatchNormKernels.InputGradientAdd(x.Span, gy, batch, channels, hw, center, scale, zeros, zeros, x.GradForAccumulate());
+                BatchNormKernels.InputGradientAdd(x.Span, gy, batch, channels, hw, center.Span, scale.Span, zeros, zeros, x.GradForAccumulate());
             }
         });
     }

@@ -90,7 +90,7 @@ public static partial class TensorOps
         if (IsPointwise(g))
         {
             // dW (Cout, Cin) += sum over n of dY_n (Cout, HW) x X_n^T (HW, Cin), without packing (long-K dot kernel).
-            PointwiseWeightGradient.Accumulate(gy, x, g.Batch, g.OutChannels, g.InChannels, outHw, gw);
+            RowDotProducts.Accumulate(gy, x, g.Batch, g.OutChannels, g.InChannels, outHw, gw);
             return;
         }
         int cinG = g.InChannelsPerGroup, coutG = g.OutChannelsPerGroup, kG = cinG * g.KernelH * g.KernelW;

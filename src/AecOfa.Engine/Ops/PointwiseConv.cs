@@ -61,7 +61,7 @@ public static partial class TensorOps
                 ChannelMajorPack.Pack(x, g.Batch, g.InChannels, hw, xp);
                 // Long rows (N*HW >= 512): the unpacked dot kernel; short rows: the GEMM (its packing is cheap there,
                 // and the dot kernel's per-pair scratch would dominate). Measured in benchmarks/RESULTS.md.
-                if (nhw >= 512) PointwiseWeightGradient.Accumulate(gyp, xp, 1, g.OutChannels, g.InChannels, nhw, gw);
+                if (nhw >= 512) RowDotProducts.Accumulate(gyp, xp, 1, g.OutChannels, g.InChannels, nhw, gw);
                 else Gemm.Sgemm(false, true, g.OutChannels, g.InChannels, nhw, gyp, nhw, xp, nhw, gw, g.InChannels, accumulate: true);
             }
         }

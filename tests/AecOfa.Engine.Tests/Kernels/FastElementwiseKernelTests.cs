@@ -131,7 +131,7 @@ public class FastElementwiseKernelTests
     }
 }
 
-public class PointwiseWeightGradientTests
+public class RowDotProductsTests
 {
     [Theory]
     [InlineData(1, 1, 1, 1)]
@@ -148,11 +148,11 @@ public class PointwiseWeightGradientTests
         var prior = Rand(cout * cin);
         var gw = (float[])prior.Clone();
         var reference = (float[])prior.Clone();
-        PointwiseWeightGradient.Accumulate(gy, x, batch, cout, cin, hw, gw);
-        PointwiseWeightGradient.AccumulateSimple(gy, x, batch, cout, cin, hw, reference);
+        RowDotProducts.Accumulate(gy, x, batch, cout, cin, hw, gw);
+        RowDotProducts.AccumulateSimple(gy, x, batch, cout, cin, hw, reference);
         double tol = 1e-5 * Math.Sqrt(batch * hw);
         for (int i = 0; i < gw.Length; i++) Assert.Equal(reference[i], gw[i], tol);
-        Assert.Throws<ArgumentException>(() => PointwiseWeightGradient.Accumulate(gy, x, batch, cout, cin, hw + 1, gw));
+        Assert.Throws<ArgumentException>(() => RowDotProducts.Accumulate(gy, x, batch, cout, cin, hw + 1, gw));
     }
 }
 

@@ -5,25 +5,27 @@ using System.Runtime.Intrinsics.X86;
 namespace AecOfa.Engine.Kernels;
 
 /// <summary>
-/// Weight gradient of a 1x1 convolution straight from NCHW data: gw[o, i] += sum over n, j of gy[n, o, j] * x[n, i, j],
-/// gy (batch, cout, hw), x (batch, cin, hw), gw (cout, cin). As a GEMM this is (Cout x HW) x (HW x Cin) per clip with
-/// op(B) = B^T and a long K: packing both operands costs as much as the multiply-adds (8 GMAC/s measured). Here each
-/// 4x4 block of outputs keeps 16 Vector256 accumulators and streams 4 rows of gy and 4 rows of x (2 FMAs per load);
-/// no packing. Clips run in order in the outer loop (the accumulators live in a scratch buffer between clips), so a
-/// clip's rows stay in cache while every block uses them. Every output element accumulates its products in the same
-/// order (lane j % 8 in clip-then-position order, tail positions in a scalar, combined in a fixed order) whatever the
-/// thread count; threads split the output rows in groups of 4.
+/// All dot products between the rows of two row-major matrices, summed over a batch: c[o, i] += sum over n, j of
+/// a[n, o, j] * b[n, i, j], a (batch, rowsA = cout, length = hw), b (batch, rowsB = cin, hw), c (cout, cin). This is
+/// C += A B^T with a long K, e.g. the weight gradient of a 1x1 convolution straight from NCHW data (gy and x), or a
+/// linear layer's forward W x^T at small batch. As a GEMM with op(B) = B^T both operands would be packed, which costs
+/// as much as the multiply-adds here (8 GMAC/s measured for the 1x1 weight gradient). Here each 4x4 block of outputs
+/// keeps 16 Vector256 accumulators and streams 4 rows of a and 4 rows of b (2 FMAs per load); no packing. The batch
+/// runs in order in the outer loop (the accumulators live in a scratch buffer between items), so an item's rows stay
+/// in cache while every block uses them. Every output element accumulates its products in the same order (lane j % 8
+/// in item-then-position order, tail positions in a scalar, combined in a fixed order) whatever the thread count;
+/// threads split the output rows in groups of 4.
 /// </summary>
-public static unsafe class PointwiseWeightGradient
+public static unsafe class RowDotProducts
 {
     private const int Lanes = 8;
 
     public static void Accumulate(ReadOnlySpan<float> gy, ReadOnlySpan<float> x, int batch, int cout, int cin, int hw, Span<float> gw)
     {
         if (batch < 1 || cout < 1 || cin < 1 || hw < 1)
-            throw new ArgumentException($"PointwiseWeightGradient: invalid sizes batch={batch} cout={cout} cin={cin} hw={hw}.");
+            throw new ArgumentException($"RowDotProducts: invalid sizes batch={batch} cout={cout} cin={cin} hw={hw}.");
         if (gy.Length < (long)batch * cout * hw || x.Length < (long)batch * cin * hw || gw.Length < (long)cout * cin)
-            throw new ArgumentException($"PointwiseWeightGradient: spans of {gy.Length}, {x.Length}, {gw.Length} elements too short for batch={batch} cout={cout} cin={cin} hw={hw}.");
+            throw new ArgumentException($"RowDotProducts: spans of {gy.Length}, {x.Length}, {gw.Length} elements too short for batch={batch} cout={cout} cin={cin} hw={hw}.");
         if (!Vector256.IsHardwareAccelerated)
         {
             AccumulateSimple(gy, x, batch, cout, cin, hw, gw);
