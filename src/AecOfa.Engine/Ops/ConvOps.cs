@@ -28,11 +28,20 @@ public static partial class TensorOps
         {
             var gy = o.Grad!.Span;
             if (IsPointwise(g) && UsePointwiseBatched(g) && (x.RequiresGrad || w.RequiresGrad))
-                PointwiseBackwardBatched(g, x.Span, w.Span, gy, x.RequiresGrad ? x.GradForAccumulate() : default,
-                    w.RequiresGrad ? w.GradForAccumulate() : default);
+            {
+                bool accumulate = true;
+                var gx = x.RequiresGrad ? x.GradForWrite(out accumulate) : default;
+                PointwiseBackwardBatched(g, x.Span, w.Span, gy, gx, w.RequiresGrad ? w.GradForAccumulate() : default, accumulate);
+            }
             else
             {
-                if (x.RequiresGrad) ConvBackwardInput(g, gy, w.Span, x.GradForAccumulate());
+                if (x.RequiresGrad && IsPointwise(g))
+                {
+                    // A fresh input gradient is written by the GEMM directly (no clearing pass).
+                    var gx = x.GradForWrite(out bool accumulate);
+                    RunPerClip(ClipWork.PointwiseBackwardInput, g, gy, w.Span, gx, accumulate);
+                }
+                else if (x.RequiresGrad) ConvBackwardInput(g, gy, w.Span, x.GradForAccumulate());
                 if (w.RequiresGrad) ConvBackwardWeight(g, x.Span, gy, w.GradForAccumulate());
             }
             if (bias is { RequiresGrad: true }) BiasGradient(gy, bias.GradForAccumulate(), g.Batch, g.OutChannels, g.OutH * g.OutW);

@@ -14,16 +14,17 @@ public static partial class TensorOps
 {
     private enum ClipWork { PointwiseForward, PointwiseBackwardInput, Im2ColForward, Im2ColBackwardInput }
 
-    private static unsafe void RunPerClip(ClipWork work, in ConvGeometry g, ReadOnlySpan<float> src, ReadOnlySpan<float> w, Span<float> dst)
+    /// <param name="accumulate">PointwiseBackwardInput only: add into dst (else overwrite; a fresh gradient needs no clearing).</param>
+    private static unsafe void RunPerClip(ClipWork work, in ConvGeometry g, ReadOnlySpan<float> src, ReadOnlySpan<float> w, Span<float> dst, bool accumulate = true)
     {
         fixed (float* ps = src, pw = w, pd = dst)
         {
-            var body = new ClipBody(work, g, ps, src.Length, pw, w.Length, pd, dst.Length);
+            var body = new ClipBody(work, g, ps, src.Length, pw, w.Length, pd, dst.Length, accumulate);
             WorkerPool.For(g.Batch, ref body);
         }
     }
 
-    private readonly unsafe struct ClipBody(ClipWork work, ConvGeometry g, float* src, int srcLength, float* w, int wLength, float* dst, int dstLength) : IRangeBody
+    private readonly unsafe struct ClipBody(ClipWork work, ConvGeometry g, float* src, int srcLength, float* w, int wLength, float* dst, int dstLength, bool accumulate) : IRangeBody
     {
         public void Invoke(int begin, int end)
         {
@@ -42,7 +43,7 @@ public static partial class TensorOps
                     // dX_n (Cin, HW) += W^T (Cin, Cout) x dY_n (Cout, HW); here x is gy and y is gx.
                     for (int n = begin; n < end; n++)
                         Gemm.Sgemm(true, false, g.InChannels, outHw, g.OutChannels, wt, g.InChannels,
-                            x.Slice(n * outPlane, outPlane), outHw, y.Slice(n * inPlane, inPlane), outHw, accumulate: true);
+                            x.Slice(n * outPlane, outPlane), outHw, y.Slice(n * inPlane, inPlane), outHw, accumulate);
                     return;
             }
             int cinG = g.InChannelsPerGroup, coutG = g.OutChannelsPerGroup, kG = cinG * g.KernelH * g.KernelW;

@@ -37,11 +37,11 @@ public static partial class TensorOps
     }
 
     /// <summary>
-    /// Both gradients from one packed copy of gy: gx += W^T gy (when gx is not empty) and gw += gy x^T (when gw is not
-    /// empty), each one GEMM over the batch.
+    /// Both gradients from one packed copy of gy: gx (+)= W^T gy (when gx is not empty; overwritten unless
+    /// <paramref name="gxAccumulate"/>) and gw += gy x^T (when gw is not empty), each one GEMM over the batch.
     /// </summary>
     internal static void PointwiseBackwardBatched(in ConvGeometry g, ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> gy,
-        Span<float> gx, Span<float> gw)
+        Span<float> gx, Span<float> gw, bool gxAccumulate = true)
     {
         int hw = g.OutH * g.OutW, nhw = g.Batch * hw;
         var gyp = ArrayPool<float>.Shared.Rent(g.OutChannels * nhw);
@@ -53,7 +53,7 @@ public static partial class TensorOps
             {
                 // dX (Cin, N*HW) = W^T (Cin, Cout) x dY (Cout, N*HW), then added into NCHW gx.
                 Gemm.Sgemm(true, false, g.InChannels, nhw, g.OutChannels, w, g.InChannels, gyp, nhw, xp, nhw, accumulate: false);
-                ChannelMajorPack.Unpack(xp, g.Batch, g.InChannels, hw, gx, accumulate: true);
+                ChannelMajorPack.Unpack(xp, g.Batch, g.InChannels, hw, gx, gxAccumulate);
             }
             if (!gw.IsEmpty)
             {

@@ -81,6 +81,22 @@ public class ConvOpsTests
             ConvReference(n, cin, h, w, cout, kh, kw, sh, sw, ph, pw, groups, hasBias));
     }
 
+    [Theory]
+    [InlineData(9, 9)] // per-clip 1x1 path (81 positions)
+    [InlineData(3, 5)] // batched 1x1 path (15 positions)
+    public void PointwiseConv_InputUsedTwice_AccumulatesBothGradients(int h, int w)
+    {
+        // The first backward writes the fresh input gradient, the second must add to it.
+        var x = Tensor.Randn(new Random(4), 1f, 3, 5, h, w);
+        x.RequiresGrad = true;
+        var wt = Tensor.Randn(new Random(5), 1f, 7, 5, 1, 1);
+        TensorOps.Mean(TensorOps.Conv2d(x, wt)).Backward();
+        var once = (float[])x.Grad!.Data.Clone();
+        x.ZeroGrad();
+        TensorOps.Mean(TensorOps.Add(TensorOps.Conv2d(x, wt), TensorOps.Conv2d(x, wt))).Backward();
+        for (int i = 0; i < once.Length; i++) Assert.Equal(2 * once[i], x.Grad!.Data[i], 1e-6);
+    }
+
     [Fact]
     public void Conv2d_OnlyWeightRequiresGrad_LeavesInputGradNull()
     {
