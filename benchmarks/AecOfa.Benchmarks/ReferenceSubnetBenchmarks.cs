@@ -6,12 +6,15 @@ using BenchmarkDotNet.Jobs;
 
 namespace AecOfa.Benchmarks;
 
-/// <summary>Short job for whole-network steps: one launch, few warm-up and measured iterations, one op per iteration.</summary>
+/// <summary>
+/// Short job for whole-network steps: one launch, 5 warm-up and 10 measured iterations of one op each (with the 2 setup
+/// steps, enough for tiered compilation to reach the per-op code that runs only a few dozen times per step).
+/// </summary>
 public sealed class NetworkStepConfig : ManualConfig
 {
     public NetworkStepConfig()
     {
-        AddJob(Job.Default.WithLaunchCount(1).WithWarmupCount(3).WithIterationCount(8)
+        AddJob(Job.Default.WithLaunchCount(1).WithWarmupCount(5).WithIterationCount(10)
             .WithInvocationCount(1).WithUnrollFactor(1).WithStrategy(RunStrategy.Monitoring).WithId("NetStep"));
         AddColumn(new SamplesPerSecondColumn());
         AddDiagnoser(BenchmarkDotNet.Diagnosers.MemoryDiagnoser.Default);

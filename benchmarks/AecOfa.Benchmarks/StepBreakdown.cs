@@ -42,7 +42,7 @@ public static class StepBreakdown
                 WorkerPool.MaxThreads = t;
                 var trainer = new ReferenceSubnetTrainer(ReferenceSubnetSpec.ByName(name), useArena: arena, fuseBnActivation: fuse);
                 float first = trainer.Step();
-                for (int i = 0; i < 2; i++) trainer.Step();
+                for (int i = 0; i < 7; i++) trainer.Step(); // tiered JIT: per-op code runs a few dozen times per step
                 long bytes0 = GC.GetAllocatedBytesForCurrentThread();
                 long thread0 = ThreadCpuClock.Now();
                 long t0 = Stopwatch.GetTimestamp();
