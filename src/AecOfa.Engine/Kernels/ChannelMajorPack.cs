@@ -12,7 +12,7 @@ public static unsafe class ChannelMajorPack
     {
         Check(src.Length, dst.Length, batch, channels, hw);
         fixed (float* s = src, d = dst)
-            ParallelChunks.For(channels, 1, 2, &PackRange, new ParallelChunks.Args(s, d, i0: batch, i1: channels, i2: hw));
+            ParallelChunks.For(channels, 1, MinParallel(batch, channels, hw), &PackRange, new ParallelChunks.Args(s, d, i0: batch, i1: channels, i2: hw));
     }
 
     /// <summary>dst[n, c, j] = src[c, n*hw + j] (overwrites dst), or += when <paramref name="accumulate"/>.</summary>
@@ -20,8 +20,11 @@ public static unsafe class ChannelMajorPack
     {
         Check(dst.Length, src.Length, batch, channels, hw);
         fixed (float* s = src, d = dst)
-            ParallelChunks.For(channels, 1, 2, &UnpackRange, new ParallelChunks.Args(s, d, i0: batch, i1: channels, i2: hw, flag: accumulate));
+            ParallelChunks.For(channels, 1, MinParallel(batch, channels, hw), &UnpackRange, new ParallelChunks.Args(s, d, i0: batch, i1: channels, i2: hw, flag: accumulate));
     }
+
+    /// <summary>Small copies (squeeze-excitation vectors) stay on the calling thread: a pool wake-up costs more.</summary>
+    private static int MinParallel(int batch, int channels, int hw) => (long)batch * channels * hw >= 32768 ? 2 : int.MaxValue;
 
     private static void Check(int nchwLength, int packedLength, int batch, int channels, int hw)
     {
