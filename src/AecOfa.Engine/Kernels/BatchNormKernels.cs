@@ -119,17 +119,31 @@ public static unsafe partial class BatchNormKernels
         public readonly FusedActivation Act = act;
     }
 
+    /// <summary>
+    /// Per channel: each (n, c) plane's own mean and M2 by two passes over the plane while it is in L1, merged over the
+    /// batch in order with Chan et al.'s parallel update (exact in exact arithmetic, float64 here): one trip through
+    /// memory per element instead of two channel-wide passes.
+    /// </summary>
     private static void MeanM2Range(in ParallelChunks.Args a, int c0, int c1)
     {
         int batch = a.I0, channels = a.I1, hw = a.I2;
         for (int c = c0; c < c1; c++)
         {
-            double s = 0;
-            for (int n = 0; n < batch; n++) s += PlaneSum(a.P0 + ((long)n * channels + c) * hw, hw);
-            double mu = s / ((long)batch * hw), q = 0;
-            for (int n = 0; n < batch; n++) q += PlaneSquaredDeviations(a.P0 + ((long)n * channels + c) * hw, hw, mu);
-            a.D0[c] = mu;
-            a.D1[c] = q;
+            double mean = 0, m2 = 0;
+            long count = 0;
+            for (int n = 0; n < batch; n++)
+            {
+                float* plane = a.P0 + ((long)n * channels + c) * hw;
+                double pm = PlaneSum(plane, hw) / hw;
+                double pq = PlaneSquaredDeviations(plane, hw, pm);
+                long total = count + hw;
+                double delta = pm - mean;
+                mean += delta * hw / total;
+                m2 += pq + delta * delta * ((double)count * hw / total);
+                count = total;
+            }
+            a.D0[c] = mean;
+            a.D1[c] = m2;
         }
     }
 
