@@ -1,5 +1,6 @@
 using AecOfa.Engine.Kernels;
 using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
@@ -8,7 +9,7 @@ namespace AecOfa.Benchmarks;
 
 /// <summary>
 /// Depthwise convolution kernels at the reference subnets' shapes, batch 32, padding k/2.
-/// GMAC/s = <see cref="Macs"/> / mean time (MACs = N*C*OH*OW*k*k). A short in-process job: the shared machine is loaded.
+/// GMAC/s = <see cref="Macs"/> / mean time (MACs = N*C*OH*OW*k*k). A short in-process job of single calls: the shared machine is loaded.
 /// Run: dotnet run -c Release --project benchmarks/AecOfa.Benchmarks -- --filter '*DepthwiseConvBenchmarks*'
 /// </summary>
 [Config(typeof(ShortConfig))]
@@ -16,8 +17,14 @@ public class DepthwiseConvBenchmarks
 {
     private sealed class ShortConfig : ManualConfig
     {
-        public ShortConfig() => AddJob(Job.Default.WithToolchain(InProcessEmitToolchain.Instance)
-            .WithWarmupCount(3).WithIterationCount(7).WithLaunchCount(1).WithId("short-inproc"));
+        public ShortConfig()
+        {
+            // One call per iteration: on the shared, loaded machine the minimum over 25 single calls is the least
+            // disturbed estimate, the median shows the disturbance.
+            AddJob(Job.Default.WithToolchain(InProcessEmitToolchain.Instance).WithWarmupCount(5).WithIterationCount(25)
+                .WithInvocationCount(1).WithUnrollFactor(1).WithLaunchCount(1).WithId("single-call"));
+            AddColumn(StatisticColumn.Min, StatisticColumn.Median);
+        }
     }
 
     /// <summary>C x H x W and stride, as "C,H,W,S".</summary>

@@ -1,8 +1,10 @@
 using System.Runtime.Intrinsics;
 using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
+using Perfolizer.Horology;
 
 namespace AecOfa.Benchmarks;
 
@@ -15,8 +17,12 @@ public class DepthwiseConvFmaPeakBenchmark
 {
     private sealed class ShortConfig : ManualConfig
     {
-        public ShortConfig() => AddJob(Job.Default.WithToolchain(InProcessEmitToolchain.Instance)
-            .WithWarmupCount(3).WithIterationCount(7).WithLaunchCount(1).WithId("short-inproc"));
+        public ShortConfig()
+        {
+            AddJob(Job.Default.WithToolchain(InProcessEmitToolchain.Instance).WithWarmupCount(3).WithIterationCount(7)
+                .WithIterationTime(TimeInterval.FromMilliseconds(150)).WithLaunchCount(1).WithId("short-inproc"));
+            AddColumn(StatisticColumn.Min, StatisticColumn.Median);
+        }
     }
 
     public const int Iterations = 1_000_000;

@@ -27,6 +27,7 @@ public sealed class GemmBenchmarkConfig : ManualConfig
     {
         string method = benchmarkCase.Descriptor.WorkloadMethod.Name;
         if (method == nameof(FmaPeakBenchmarks.FmaPeakVector512)) return 2.0 * 16 * FmaPeakBenchmarks.Accumulators * FmaPeakBenchmarks.Iterations;
+        if (method == nameof(FmaPeakBenchmarks.FmaPeakVector512TwoThreads)) return 2 * 2.0 * 16 * FmaPeakBenchmarks.Accumulators * FmaPeakBenchmarks.Iterations;
         if (method == nameof(FmaPeakBenchmarks.FmaPeakVector256)) return 2.0 * 8 * FmaPeakBenchmarks.Accumulators * FmaPeakBenchmarks.Iterations;
         foreach (var p in benchmarkCase.Parameters.Items)
             if (p.Value is GemmShape shape) return shape.Flops;

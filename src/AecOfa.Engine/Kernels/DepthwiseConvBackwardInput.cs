@@ -19,14 +19,15 @@ public static unsafe partial class DepthwiseConv
         int taps = g.KernelH * g.KernelW, nb = g.Batch, ch = g.InChannels;
         int sh = g.StrideH, sw = g.StrideW, phases = sh * sw;
         int ih = g.InH, iw = g.InW, planeIn = ih * iw, oh = g.OutH, ow = g.OutW, planeOut = oh * ow;
-        float[] fArr = ArrayPool<float>.Shared.Rent(lay.BufferLength + 2 * lay.FlatLength + phases * taps);
+        int dstLength = lay.FlatLength + lay.RowStride + 80; // row-pair blocks overrun by up to a row
+        float[] fArr = ArrayPool<float>.Shared.Rent(lay.BufferLength + 2 * dstLength + phases * taps);
         int[] iArr = ArrayPool<int>.Shared.Rent(phases * (taps + 1));
         try
         {
             var buf = fArr.AsSpan(0, lay.BufferLength);
-            var dst = fArr.AsSpan(lay.BufferLength, lay.FlatLength);
-            var dstOdd = fArr.AsSpan(lay.BufferLength + lay.FlatLength, lay.FlatLength);
-            var wts = fArr.AsSpan(lay.BufferLength + 2 * lay.FlatLength, phases * taps);
+            var dst = fArr.AsSpan(lay.BufferLength, dstLength);
+            var dstOdd = fArr.AsSpan(lay.BufferLength + dstLength, dstLength);
+            var wts = fArr.AsSpan(lay.BufferLength + 2 * dstLength, phases * taps);
             var offs = iArr.AsSpan(0, phases * taps);
             var counts = iArr.AsSpan(phases * taps, phases);
             buf.Clear();
@@ -77,8 +78,13 @@ public static unsafe partial class DepthwiseConv
                     {
                         int ph = a * sw + b, wq = (iw - b + sw - 1) / sw;
                         if (counts[ph] == 0 || hq <= 0 || wq <= 0) continue;
-                        DepthwiseConvFlatKernels.Correlate(isa, buf, dst, hq * lay.RowStride,
-                            offs.Slice(ph * taps, counts[ph]), wts.Slice(ph * taps, counts[ph]));
+                        var phOff = offs.Slice(ph * taps, counts[ph]);
+                        if (phases == 1 && isa == DepthwiseConvIsa.Vector512 && hq >= 2
+                            && DepthwiseConvFlatKernels.IsGrid(phOff, g.KernelH, g.KernelW, lay.RowStride))
+                            DepthwiseConvFlatKernels.CorrelateGridRowPairsV512(buf, dst, hq, lay.RowStride, phOff,
+                                wts.Slice(ph * taps, counts[ph]), g.KernelH, g.KernelW);
+                        else
+                            DepthwiseConvFlatKernels.Correlate(isa, buf, dst, hq * lay.RowStride, phOff, wts.Slice(ph * taps, counts[ph]));
                         for (int s = 0; s < count; s++)
                         {
                             var gxp = gx.Slice(((n + s) * ch + c) * planeIn, planeIn);

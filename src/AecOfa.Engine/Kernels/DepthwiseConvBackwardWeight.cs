@@ -19,22 +19,55 @@ public static unsafe partial class DepthwiseConv
         var lay = new DepthwiseForwardLayout(g, band);
         int taps = g.KernelH * g.KernelW, nb = g.Batch, ch = g.InChannels;
         int planeIn = g.InH * g.InW, oh = g.OutH, ow = g.OutW, planeOut = oh * ow;
-        int accLength = taps * DepthwiseConvFlatKernels.AccStride;
-        float[] fArr = ArrayPool<float>.Shared.Rent(lay.BufferLength + lay.FlatLength + accLength);
-        int[] iArr = ArrayPool<int>.Shared.Rent(taps + g.InH + g.InW);
+        int accLength = 2 * taps * DepthwiseConvFlatKernels.AccStride; // paired taps by tap index, then single taps
+        int gyLength = lay.RowStride + lay.FlatLength + lay.RowStride + 32;   // a zero row before and after gy
+        float[] fArr = ArrayPool<float>.Shared.Rent(lay.BufferLength + gyLength + accLength);
+        int[] iArr = ArrayPool<int>.Shared.Rent(6 * taps + g.InH + g.InW);
         try
         {
             var buf = fArr.AsSpan(0, lay.BufferLength);
-            var gyFlat = fArr.AsSpan(lay.BufferLength, lay.FlatLength);
-            var acc = fArr.AsSpan(lay.BufferLength + lay.FlatLength, accLength);
+            var gyBuf = fArr.AsSpan(lay.BufferLength, gyLength);
+            var gyFlat = gyBuf.Slice(lay.RowStride, lay.FlatLength);
+            var acc = fArr.AsSpan(lay.BufferLength + gyLength, accLength);
+            var accPairs = acc.Slice(0, taps * DepthwiseConvFlatKernels.AccStride);
+            var accSingles = acc.Slice(taps * DepthwiseConvFlatKernels.AccStride);
             var off = iArr.AsSpan(0, taps);
             var rowOff = iArr.AsSpan(taps, g.InH);
             var colOff = iArr.AsSpan(taps + g.InH, g.InW);
+            var pairOff = iArr.AsSpan(taps + g.InH + g.InW, taps);
+            var pairA = iArr.AsSpan(2 * taps + g.InH + g.InW, taps);
+            var pairB = iArr.AsSpan(3 * taps + g.InH + g.InW, taps);
+            var singleOff = iArr.AsSpan(4 * taps + g.InH + g.InW, taps);
+            var singleTap = iArr.AsSpan(5 * taps + g.InH + g.InW, taps);
             buf.Clear();
-            gyFlat.Clear(); // garbage columns and the tail stay zero
+            gyBuf.Clear(); // the zero rows, garbage columns and the tail stay zero
             lay.FillTapOffsets(g, off);
             lay.FillRowOffsets(g, rowOff);
             lay.FillColOffsets(g, colOff);
+            // Pair each tap with the tap one phase row below it (offset + RowStride); the Vector512 path reads x
+            // once for both. Other paths, and taps without a partner, go through AccumulateTaps.
+            bool usePairs = isa == DepthwiseConvIsa.Vector512;
+            int pairs = 0, singles = 0;
+            for (int t = 0; t < taps; t++)
+            {
+                int partner = -1;
+                if (usePairs && !IsPaired(pairA, pairB, pairs, t))
+                    for (int t2 = t + 1; t2 < taps; t2++)
+                        if (off[t2] == off[t] + lay.RowStride && !IsPaired(pairA, pairB, pairs, t2)) { partner = t2; break; }
+                if (partner >= 0) { pairOff[pairs] = off[t]; pairA[pairs] = t; pairB[pairs] = partner; pairs++; }
+            }
+            int rowPairs = pairs;
+            // Taps left without a partner below (the last kernel row) pair with their right neighbour (shift 1).
+            for (int t = 0; t < taps; t++)
+            {
+                if (IsPaired(pairA, pairB, pairs, t)) continue;
+                int partner = -1;
+                if (usePairs && lay.RowStride > 1)
+                    for (int t2 = t + 1; t2 < taps; t2++)
+                        if (off[t2] == off[t] + 1 && !IsPaired(pairA, pairB, pairs, t2)) { partner = t2; break; }
+                if (partner >= 0) { pairOff[pairs] = off[t]; pairA[pairs] = t; pairB[pairs] = partner; pairs++; }
+                else { singleOff[singles] = off[t]; singleTap[singles] = t; singles++; }
+            }
             for (int c = c0; c < c1; c++)
             {
                 acc.Clear();
@@ -56,10 +89,22 @@ public static unsafe partial class DepthwiseConv
                             for (int i = 0; i < oh; i++) gyFlat.Slice(i * lay.RowStride + col, ow).Clear();
                         }
                     }
-                    DepthwiseConvFlatKernels.AccumulateTaps(isa, buf, gyFlat, lay.OutLength, off, acc);
+                    if (rowPairs > 0)
+                        DepthwiseConvFlatKernels.AccumulateTapPairsV512(buf, gyBuf, lay.RowStride, lay.RowStride, lay.OutLength,
+                            pairOff.Slice(0, rowPairs), pairA.Slice(0, rowPairs), pairB.Slice(0, rowPairs), accPairs);
+                    if (pairs > rowPairs)
+                        DepthwiseConvFlatKernels.AccumulateTapPairsV512(buf, gyBuf, lay.RowStride, 1, lay.OutLength,
+                            pairOff[rowPairs..pairs], pairA[rowPairs..pairs], pairB[rowPairs..pairs], accPairs);
+                    if (singles > 0)
+                        DepthwiseConvFlatKernels.AccumulateTaps(isa, buf, gyFlat, lay.OutLength, singleOff.Slice(0, singles), accSingles);
                 }
                 var gwc = gw.Slice(c * taps, taps);
-                for (int t = 0; t < taps; t++) gwc[t] += DepthwiseConvFlatKernels.ReduceTap(acc, t);
+                for (int p = 0; p < pairs; p++)
+                {
+                    gwc[pairA[p]] += DepthwiseConvFlatKernels.ReduceTap(accPairs, pairA[p]);
+                    gwc[pairB[p]] += DepthwiseConvFlatKernels.ReduceTap(accPairs, pairB[p]);
+                }
+                for (int s = 0; s < singles; s++) gwc[singleTap[s]] += DepthwiseConvFlatKernels.ReduceTap(accSingles, s);
             }
         }
         finally
@@ -67,5 +112,11 @@ public static unsafe partial class DepthwiseConv
             ArrayPool<int>.Shared.Return(iArr);
             ArrayPool<float>.Shared.Return(fArr);
         }
+    }
+
+    private static bool IsPaired(ReadOnlySpan<int> pairA, ReadOnlySpan<int> pairB, int pairs, int tap)
+    {
+        for (int p = 0; p < pairs; p++) if (pairA[p] == tap || pairB[p] == tap) return true;
+        return false;
     }
 }

@@ -55,6 +55,152 @@ internal static class DepthwiseConvFlatKernels
         return Vector512.Sum(v);
     }
 
+    /// <summary>
+    /// Paired weight-gradient taps: taps a and b = a + one row (off[b] = off[a] + RowStride) read the same x vector,
+    /// since sum_o gy[o] x[o + off_a + R] = sum_o gy[o - R] x[o + off_a]. gyShifted is gy with R zeros in front (and zeros after it), so
+    /// gyShifted[o] = gy[o - R] and gyShifted[o + R] = gy[o]. For each pair p: acc[accA[p]] += gy * x(off[p]) and
+    /// acc[accB[p]] += gy(one row up) * x(off[p]), four pairs (8 accumulators) at a time: 6 loads per 8 FMAs
+    /// instead of 9. Vector512 only (the other paths use <see cref="AccumulateTaps"/> for every tap).
+    /// </summary>
+    internal static void AccumulateTapPairsV512(ReadOnlySpan<float> x, ReadOnlySpan<float> gyShifted, int rowStride, int length,
+        ReadOnlySpan<int> off, ReadOnlySpan<int> accA, ReadOnlySpan<int> accB, Span<float> acc)
+        => AccumulateTapPairsV512(x, gyShifted, rowStride, rowStride, length, off, accA, accB, acc);
+
+    /// <summary>
+    /// As above with tap b = tap a + <paramref name="shift"/> (a row: shift = RowStride; the next column: shift = 1);
+    /// gyPadded holds <paramref name="front"/> &gt;= shift zeros before gy.
+    /// </summary>
+    internal static void AccumulateTapPairsV512(ReadOnlySpan<float> x, ReadOnlySpan<float> gyPadded, int front, int shift, int length,
+        ReadOnlySpan<int> off, ReadOnlySpan<int> accA, ReadOnlySpan<int> accB, Span<float> acc)
+    {
+        ReadOnlySpan<float> gyShifted = gyPadded.Slice(front - shift);
+        int rowStride = shift;
+        // The shifted terms run past the outputs by the shift (the last outputs feed them).
+        int vectors = (length + rowStride + 15) / 16;
+        int maxOff = 0;
+        foreach (int o in off) maxOff = Math.Max(maxOff, o);
+        if (x.Length < maxOff + vectors * 16 || gyShifted.Length < rowStride + vectors * 16)
+            throw new ArgumentException("AccumulateTapPairsV512: buffers too short for the layout.");
+        ref float xr = ref MemoryMarshal.GetReference(x);
+        ref float g = ref MemoryMarshal.GetReference(gyShifted);
+        ref float ar = ref MemoryMarshal.GetReference(acc);
+        nuint rs = (nuint)rowStride;
+        int pairs = off.Length, p = 0;
+        for (; p < pairs; p += 4)
+        {
+            int n = Math.Min(4, pairs - p);
+            // Unused lanes of a short group repeat the last pair and are not stored.
+            nuint o0 = (nuint)off[p], o1 = (nuint)off[p + Math.Min(1, n - 1)], o2 = (nuint)off[p + Math.Min(2, n - 1)], o3 = (nuint)off[p + Math.Min(3, n - 1)];
+            var a0 = Vector512.LoadUnsafe(ref ar, (nuint)(accA[p] * AccStride)); var b0 = Vector512.LoadUnsafe(ref ar, (nuint)(accB[p] * AccStride));
+            Vector512<float> a1 = default, b1 = default, a2 = default, b2 = default, a3 = default, b3 = default;
+            if (n > 1) { a1 = Vector512.LoadUnsafe(ref ar, (nuint)(accA[p + 1] * AccStride)); b1 = Vector512.LoadUnsafe(ref ar, (nuint)(accB[p + 1] * AccStride)); }
+            if (n > 2) { a2 = Vector512.LoadUnsafe(ref ar, (nuint)(accA[p + 2] * AccStride)); b2 = Vector512.LoadUnsafe(ref ar, (nuint)(accB[p + 2] * AccStride)); }
+            if (n > 3) { a3 = Vector512.LoadUnsafe(ref ar, (nuint)(accA[p + 3] * AccStride)); b3 = Vector512.LoadUnsafe(ref ar, (nuint)(accB[p + 3] * AccStride)); }
+            for (int v = 0; v < vectors; v++)
+            {
+                nuint o = (nuint)(v * 16);
+                var gNow = Vector512.LoadUnsafe(ref g, o + rs); // gy[o]
+                var gUp = Vector512.LoadUnsafe(ref g, o);       // gy[o - R]
+                var x0 = Vector512.LoadUnsafe(ref xr, o + o0);
+                a0 = Vector512.FusedMultiplyAdd(x0, gNow, a0); b0 = Vector512.FusedMultiplyAdd(x0, gUp, b0);
+                var x1 = Vector512.LoadUnsafe(ref xr, o + o1);
+                a1 = Vector512.FusedMultiplyAdd(x1, gNow, a1); b1 = Vector512.FusedMultiplyAdd(x1, gUp, b1);
+                var x2 = Vector512.LoadUnsafe(ref xr, o + o2);
+                a2 = Vector512.FusedMultiplyAdd(x2, gNow, a2); b2 = Vector512.FusedMultiplyAdd(x2, gUp, b2);
+                var x3 = Vector512.LoadUnsafe(ref xr, o + o3);
+                a3 = Vector512.FusedMultiplyAdd(x3, gNow, a3); b3 = Vector512.FusedMultiplyAdd(x3, gUp, b3);
+            }
+            a0.StoreUnsafe(ref ar, (nuint)(accA[p] * AccStride)); b0.StoreUnsafe(ref ar, (nuint)(accB[p] * AccStride));
+            if (n > 1) { a1.StoreUnsafe(ref ar, (nuint)(accA[p + 1] * AccStride)); b1.StoreUnsafe(ref ar, (nuint)(accB[p + 1] * AccStride)); }
+            if (n > 2) { a2.StoreUnsafe(ref ar, (nuint)(accA[p + 2] * AccStride)); b2.StoreUnsafe(ref ar, (nuint)(accB[p + 2] * AccStride)); }
+            if (n > 3) { a3.StoreUnsafe(ref ar, (nuint)(accA[p + 3] * AccStride)); b3.StoreUnsafe(ref ar, (nuint)(accB[p + 3] * AccStride)); }
+        }
+    }
+
+    /// <summary>
+    /// True when the taps form a full kh x kw grid in ascending offset order: off[t] = off[0] + (t / kw) * rowStride + t % kw
+    /// (stride-1 forward, and stride-1 input gradient with its taps sorted by offset).
+    /// </summary>
+    internal static bool IsGrid(ReadOnlySpan<int> off, int kh, int kw, int rowStride)
+    {
+        if (off.Length != kh * kw || kh < 2) return false;
+        for (int t = 0; t < off.Length; t++)
+            if (off[t] != off[0] + t / kw * rowStride + t % kw) return false;
+        return true;
+    }
+
+    /// <summary>
+    /// <see cref="Correlate"/> for grid taps (see <see cref="IsGrid"/>), Vector512, two output rows at a time: the x
+    /// vector at grid row r feeds tap row r of the upper output row and tap row r - 1 of the lower one, so most loads
+    /// serve two FMAs. Same FMA chain per output as Correlate (taps in offset order from 0), so bitwise identical.
+    /// dst needs RowStride + 64 slack past rows * RowStride, src the same past the last tap.
+    /// </summary>
+    internal static void CorrelateGridRowPairsV512(ReadOnlySpan<float> src, Span<float> dst, int rows, int rowStride,
+        ReadOnlySpan<int> off, ReadOnlySpan<float> w, int kh, int kw)
+    {
+        int blocks = (rowStride + 63) / 64;
+        if (dst.Length < (rows + 1) * rowStride + 64 || src.Length < off[^1] + (rows + 1) * rowStride + 64)
+            throw new ArgumentException("CorrelateGridRowPairsV512: buffers too short for the layout.");
+        ref float s = ref MemoryMarshal.GetReference(src);
+        ref float d = ref MemoryMarshal.GetReference(dst);
+        ref float wRef = ref MemoryMarshal.GetReference(w);
+        nuint rs = (nuint)rowStride, off0 = (nuint)off[0];
+        int i = 0;
+        for (; i + 1 < rows; i += 2)
+        {
+            // Blocks right to left: a block's overrun past the row end lands on columns a later (lower-index) block
+            // of the lower row rewrites, or on the next pair's rows.
+            for (int bj = blocks - 1; bj >= 0; bj--)
+            {
+                nuint o = (nuint)(i * rowStride + bj * 64);
+                Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default;
+                Vector512<float> b0 = default, b1 = default, b2 = default, b3 = default;
+                nuint p = o + off0;
+                for (int v = 0; v < kw; v++) // grid row 0: upper output only
+                {
+                    var wt = Vector512.Create(Unsafe.Add(ref wRef, v));
+                    nuint q = p + (nuint)v;
+                    a0 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref s, q), wt, a0);
+                    a1 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref s, q + 16), wt, a1);
+                    a2 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref s, q + 32), wt, a2);
+                    a3 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref s, q + 48), wt, a3);
+                }
+                for (int r = 1; r < kh; r++) // grid rows 1 .. kh-1: both outputs
+                {
+                    nuint pr = p + (nuint)r * rs;
+                    for (int v = 0; v < kw; v++)
+                    {
+                        var wt = Vector512.Create(Unsafe.Add(ref wRef, r * kw + v));
+                        var wb = Vector512.Create(Unsafe.Add(ref wRef, (r - 1) * kw + v));
+                        nuint q = pr + (nuint)v;
+                        var x0 = Vector512.LoadUnsafe(ref s, q);
+                        var x1 = Vector512.LoadUnsafe(ref s, q + 16);
+                        var x2 = Vector512.LoadUnsafe(ref s, q + 32);
+                        var x3 = Vector512.LoadUnsafe(ref s, q + 48);
+                        a0 = Vector512.FusedMultiplyAdd(x0, wt, a0); b0 = Vector512.FusedMultiplyAdd(x0, wb, b0);
+                        a1 = Vector512.FusedMultiplyAdd(x1, wt, a1); b1 = Vector512.FusedMultiplyAdd(x1, wb, b1);
+                        a2 = Vector512.FusedMultiplyAdd(x2, wt, a2); b2 = Vector512.FusedMultiplyAdd(x2, wb, b2);
+                        a3 = Vector512.FusedMultiplyAdd(x3, wt, a3); b3 = Vector512.FusedMultiplyAdd(x3, wb, b3);
+                    }
+                }
+                nuint pk = p + (nuint)kh * rs;
+                for (int v = 0; v < kw; v++) // grid row kh: lower output only
+                {
+                    var wb = Vector512.Create(Unsafe.Add(ref wRef, (kh - 1) * kw + v));
+                    nuint q = pk + (nuint)v;
+                    b0 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref s, q), wb, b0);
+                    b1 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref s, q + 16), wb, b1);
+                    b2 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref s, q + 32), wb, b2);
+                    b3 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref s, q + 48), wb, b3);
+                }
+                a0.StoreUnsafe(ref d, o); a1.StoreUnsafe(ref d, o + 16); a2.StoreUnsafe(ref d, o + 32); a3.StoreUnsafe(ref d, o + 48);
+                b0.StoreUnsafe(ref d, o + rs); b1.StoreUnsafe(ref d, o + rs + 16); b2.StoreUnsafe(ref d, o + rs + 32); b3.StoreUnsafe(ref d, o + rs + 48);
+            }
+        }
+        if (i < rows) // odd row count: the last row alone
+            CorrelateV512(src.Slice(i * rowStride), dst.Slice(i * rowStride), (rowStride + 15) / 16, off, w);
+    }
+
     private static void CorrelateScalar(ReadOnlySpan<float> src, Span<float> dst, int length, ReadOnlySpan<int> off, ReadOnlySpan<float> w)
     {
         for (int o = 0; o < length; o++)

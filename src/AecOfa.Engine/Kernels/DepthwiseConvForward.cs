@@ -19,13 +19,14 @@ public static unsafe partial class DepthwiseConv
         var lay = new DepthwiseForwardLayout(g, band);
         int taps = g.KernelH * g.KernelW, nb = g.Batch, ch = g.InChannels;
         int planeIn = g.InH * g.InW, oh = g.OutH, ow = g.OutW, planeOut = oh * ow;
-        float[] fArr = ArrayPool<float>.Shared.Rent(lay.BufferLength + lay.FlatLength + taps);
+        int dstLength = lay.FlatLength + lay.RowStride + 80; // row-pair blocks overrun by up to a row
+        float[] fArr = ArrayPool<float>.Shared.Rent(lay.BufferLength + dstLength + taps);
         int[] iArr = ArrayPool<int>.Shared.Rent(taps + g.InH + g.InW);
         try
         {
             var buf = fArr.AsSpan(0, lay.BufferLength);
-            var dst = fArr.AsSpan(lay.BufferLength, lay.FlatLength);
-            var wt = fArr.AsSpan(lay.BufferLength + lay.FlatLength, taps);
+            var dst = fArr.AsSpan(lay.BufferLength, dstLength);
+            var wt = fArr.AsSpan(lay.BufferLength + dstLength, taps);
             var off = iArr.AsSpan(0, taps);
             var rowOff = iArr.AsSpan(taps, g.InH);
             var colOff = iArr.AsSpan(taps + g.InH, g.InW);
@@ -33,6 +34,8 @@ public static unsafe partial class DepthwiseConv
             lay.FillTapOffsets(g, off);
             lay.FillRowOffsets(g, rowOff);
             lay.FillColOffsets(g, colOff);
+            bool rowPairs = isa == DepthwiseConvIsa.Vector512 && oh >= 2
+                && DepthwiseConvFlatKernels.IsGrid(off, g.KernelH, g.KernelW, lay.RowStride);
             int current = -1;
             for (int p = p0; p < p1;)
             {
@@ -42,7 +45,8 @@ public static unsafe partial class DepthwiseConv
                 for (int s = 0; s < count; s++)
                     lay.Scatter(g, x.Slice(((n + s) * ch + c) * planeIn, planeIn), buf, s, rowOff, colOff);
                 // A partly filled band computes stale slots as garbage; valid outputs never read them.
-                DepthwiseConvFlatKernels.Correlate(isa, buf, dst, lay.OutLength, off, wt);
+                if (rowPairs) DepthwiseConvFlatKernels.CorrelateGridRowPairsV512(buf, dst, oh, lay.RowStride, off, wt, g.KernelH, g.KernelW);
+                else DepthwiseConvFlatKernels.Correlate(isa, buf, dst, lay.OutLength, off, wt);
                 for (int s = 0; s < count; s++)
                 {
                     var yp = y.Slice(((n + s) * ch + c) * planeOut, planeOut);

@@ -34,7 +34,9 @@ internal readonly struct DepthwiseForwardLayout
         OutLength = g.OutH * RowStride;
         FlatLength = (OutLength + 15) & ~15;
         int maxOff = (sh * sw - 1) * PhaseSize + (g.KernelH - 1) / sh * RowStride + (g.KernelW - 1) / sw;
-        BufferLength = Math.Max(sh * sw * PhaseSize, maxOff + FlatLength) + 16;
+        // Slack: garbage lanes read up to maxOff + FlatLength; paired weight-gradient taps and row-pair blocks of
+        // 64 columns read up to one row and 64 floats further.
+        BufferLength = Math.Max(sh * sw * PhaseSize, maxOff + FlatLength + RowStride) + 80;
     }
 
     /// <summary>
@@ -45,7 +47,8 @@ internal readonly struct DepthwiseForwardLayout
     {
         int pitch = Math.Max(1, (g.InW + g.PadW) / g.StrideW);
         if (pitch >= 48) return 1;
-        int max = Math.Clamp(160 / pitch, 1, g.Batch);
+        // A strided band holds StrideH * StrideW phase images: keep the whole buffer L1-sized.
+        int max = Math.Clamp(160 / (g.StrideH * g.StrideW) / pitch, 1, g.Batch);
         int bands = (g.Batch + max - 1) / max;
         return (g.Batch + bands - 1) / bands;
     }
@@ -138,22 +141,23 @@ internal readonly struct DepthwiseBackwardInputLayout
         int rows = Top + Math.Max(g.OutH, PhaseRowsMax + maxDr) + 1;
         FlatLength = (PhaseRowsMax * RowStride + 15) & ~15;
         int maxOff = (Top + maxDr) * RowStride + Left + maxDc;
-        BufferLength = Math.Max(rows * RowStride, maxOff + FlatLength) + 16;
+        BufferLength = Math.Max(rows * RowStride, maxOff + FlatLength + RowStride) + 80; // slack as in the forward layout
     }
 
     /// <summary>Planes per band: the same choice as the forward layout.</summary>
     public static int ChooseBandPlanes(in ConvGeometry g) => DepthwiseForwardLayout.ChooseBandPlanes(g);
 
-    /// <summary>Taps of output phase (a, b) in row-major tap order; returns how many.</summary>
+    /// <summary>Taps of output phase (a, b) in ascending offset order; returns how many.</summary>
     public int FillPhaseTaps(in ConvGeometry g, int a, int b, ReadOnlySpan<float> wPlane, Span<int> off, Span<float> w)
     {
+        // u and v descending give ascending offsets: at stride 1 the taps form the grid the row-pair kernel takes.
         int n = 0;
-        for (int u = 0; u < g.KernelH; u++)
+        for (int u = g.KernelH - 1; u >= 0; u--)
         {
             int du = a + g.PadH - u;
             if (((du % g.StrideH) + g.StrideH) % g.StrideH != 0) continue;
             int dr = FloorDiv(du, g.StrideH);
-            for (int v = 0; v < g.KernelW; v++)
+            for (int v = g.KernelW - 1; v >= 0; v--)
             {
                 int dv = b + g.PadW - v;
                 if (((dv % g.StrideW) + g.StrideW) % g.StrideW != 0) continue;
