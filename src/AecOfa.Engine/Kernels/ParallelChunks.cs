@@ -4,7 +4,7 @@ namespace AecOfa.Engine.Kernels;
 /// Runs a pointer kernel over [0, count) items on the <see cref="WorkerPool"/>, in fixed-size chunks: the chunk
 /// boundaries depend only on count and the grain, so per-item results never depend on the thread count. Items are
 /// elements (element-wise kernels) or channels/planes (per-channel kernels); the kernel gets the half-open range.
-/// Up to four pointers, two float and three int scalars and a flag travel in the body; below <paramref name="minParallel"/> items it runs inline.
+/// Up to five pointers, two float and four int scalars and a flag travel in the body; below <paramref name="minParallel"/> items it runs inline.
 /// </summary>
 internal static unsafe class ParallelChunks
 {
@@ -14,14 +14,14 @@ internal static unsafe class ParallelChunks
         public readonly double* D0, D1;
         public readonly float* Extra;
         public readonly float S0, S1;
-        public readonly int I0, I1, I2;
+        public readonly int I0, I1, I2, I3;
         public readonly bool Flag;
 
         public Args(float* p0, float* p1 = null, float* p2 = null, float* p3 = null, float s0 = 0, float s1 = 0,
-            int i0 = 0, int i1 = 0, int i2 = 0, bool flag = false, double* d0 = null, double* d1 = null, float* extra = null)
+            int i0 = 0, int i1 = 0, int i2 = 0, bool flag = false, double* d0 = null, double* d1 = null, float* extra = null, int i3 = 0)
         {
             D0 = d0; D1 = d1; Extra = extra;
-            P0 = p0; P1 = p1; P2 = p2; P3 = p3; S0 = s0; S1 = s1; I0 = i0; I1 = i1; I2 = i2; Flag = flag;
+            P0 = p0; P1 = p1; P2 = p2; P3 = p3; S0 = s0; S1 = s1; I0 = i0; I1 = i1; I2 = i2; I3 = i3; Flag = flag;
         }
     }
 

@@ -43,15 +43,9 @@ public static unsafe class RowDotProducts
                 int groups = (cout + 3) / 4;
                 long work = (long)batch * cout * cin * hw;
                 ParallelChunks.For(groups, 1, work >= (1 << 18) ? 2 : int.MaxValue, &GroupRange,
-                    new ParallelChunks.Args(pg, px, pa, pt, i0: batch, i1: cout, i2: cin, s0: hw));
+                    new ParallelChunks.Args(pg, px, pa, pt, i0: batch, i1: cout, i2: cin, i3: hw));
             }
-            for (int p = 0; p < pairs; p++)
-            {
-                // Fixed combination order: ((l0+l1)+(l2+l3)) + ((l4+l5)+(l6+l7)), then the tail.
-                float s = ((acc[p * Lanes] + acc[p * Lanes + 1]) + (acc[p * Lanes + 2] + acc[p * Lanes + 3]))
-                    + ((acc[p * Lanes + 4] + acc[p * Lanes + 5]) + (acc[p * Lanes + 6] + acc[p * Lanes + 7]));
-                gw[p] += s + tail[p];
-            }
+            fixed (float* pa = acc, pt = tail) AddScratchInto(pa, pt, pairs, gw);
         }
         finally
         {
@@ -62,26 +56,39 @@ public static unsafe class RowDotProducts
 
     private static void GroupRange(in ParallelChunks.Args a, int g0, int g1)
     {
-        int batch = a.I0, cout = a.I1, cin = a.I2, hw = (int)a.S0;
-        int vecEnd = hw - hw % Lanes;
+        int batch = a.I0, cout = a.I1, cin = a.I2, hw = a.I3;
         for (int n = 0; n < batch; n++)
+            ItemGroups(a.P0 + (long)n * cout * hw, a.P1 + (long)n * cin * hw, g0, g1, cout, cin, hw, a.P2, a.P3);
+    }
+
+    /// <summary>c[p] += lanes of acc combined ((l0+l1)+(l2+l3)) + ((l4+l5)+(l6+l7)), then + tail[p].</summary>
+    private static void AddScratchInto(float* acc, float* tail, int pairs, Span<float> c)
+    {
+        for (int p = 0; p < pairs; p++)
         {
-            float* gyn = a.P0 + (long)n * cout * hw, xn = a.P1 + (long)n * cin * hw;
-            for (int g = g0; g < g1; g++)
+            float* l = acc + (long)p * Lanes;
+            float s = ((l[0] + l[1]) + (l[2] + l[3])) + ((l[4] + l[5]) + (l[6] + l[7]));
+            c[p] += s + tail[p];
+        }
+    }
+
+    private static void ItemGroups(float* gyn, float* xn, int g0, int g1, int cout, int cin, int hw, float* acc, float* tail)
+    {
+        int vecEnd = hw - hw % Lanes;
+        for (int g = g0; g < g1; g++)
+        {
+            int o0 = 4 * g;
+            if (o0 + 4 <= cout)
             {
-                int o0 = 4 * g;
-                if (o0 + 4 <= cout)
-                {
-                    int i = 0;
-                    for (; i + 4 <= cin; i += 4) Block4x4(gyn + (long)o0 * hw, xn + (long)i * hw, hw, vecEnd, a.P2, a.P3, o0, i, cin);
-                    for (; i < cin; i++)
-                        for (int o = o0; o < o0 + 4; o++) Pair(gyn + (long)o * hw, xn + (long)i * hw, hw, vecEnd, a.P2, a.P3, o * cin + i);
-                }
-                else
-                {
-                    for (int o = o0; o < cout; o++)
-                        for (int i = 0; i < cin; i++) Pair(gyn + (long)o * hw, xn + (long)i * hw, hw, vecEnd, a.P2, a.P3, o * cin + i);
-                }
+                int i = 0;
+                for (; i + 4 <= cin; i += 4) Block4x4(gyn + (long)o0 * hw, xn + (long)i * hw, hw, vecEnd, acc, tail, o0, i, cin);
+                for (; i < cin; i++)
+                    for (int o = o0; o < o0 + 4; o++) Pair(gyn + (long)o * hw, xn + (long)i * hw, hw, vecEnd, acc, tail, o * cin + i);
+            }
+            else
+            {
+                for (int o = o0; o < cout; o++)
+                    for (int i = 0; i < cin; i++) Pair(gyn + (long)o * hw, xn + (long)i * hw, hw, vecEnd, acc, tail, o * cin + i);
             }
         }
     }
