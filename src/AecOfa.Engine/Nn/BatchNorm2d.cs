@@ -62,7 +62,7 @@ public sealed class BatchNorm2d : Module, ILayer
     public Tensor Forward(Tensor x)
     {
         if (Recalibration is { } acc) return ForwardRecalibrate(x, acc);
-        if (!IsTraining) return Activate(TensorOps.BatchNorm2dEval(x, Weight, Bias, RunningMean, RunningVar, Eps));
+        if (!IsTraining) return TensorOps.BatchNorm2dEval(x, Weight, Bias, RunningMean, RunningVar, Eps, Activation);
         // The batch statistics go into this layer's own buffers (no per-step arrays) and straight into the running ones.
         var y = TensorOps.BatchNorm2dTrain(x, Weight, Bias, Eps, _batchMean, _batchM2, Activation);
         BatchNormBatchStats.UpdateRunning((long)x.Numel / Channels, _batchMean, _batchM2, RunningMean.Span, RunningVar.Span, Momentum);

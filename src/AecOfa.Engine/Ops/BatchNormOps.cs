@@ -120,6 +120,21 @@ public static partial class TensorOps
     /// gamma + beta. Gradients flow into x, gamma and beta with the statistics held fixed.
     /// </summary>
     public static Tensor BatchNorm2dEval(Tensor x, Tensor gamma, Tensor beta, Tensor runningMean, Tensor runningVar, float eps)
+        => BatchNorm2dEval(x, gamma, beta, runningMean, runningVar, eps, FusedActivation.None);
+
+    /// <summary>
+    /// Eval mode followed by an activation, y = act(BN(x)). Without gradients (inference) the activation runs inside the
+    /// normalization pass; when a gradient is recorded it is the separate op (eval-mode backward is rare).
+    /// </summary>
+    public static Tensor BatchNorm2dEval(Tensor x, Tensor gamma, Tensor beta, Tensor runningMean, Tensor runningVar, float eps, FusedActivation activation)
+    {
+        bool fuse = activation != FusedActivation.None && !Tensor.ShouldRecord([x, gamma, beta]);
+        var y = BatchNorm2dEvalCore(x, gamma, beta, runningMean, runningVar, eps, fuse ? activation : FusedActivation.None);
+        if (fuse || activation == FusedActivation.None) return y;
+        return activation == FusedActivation.ReLU ? ReLU(y) : HardSwish(y);
+    }
+
+    private static Tensor BatchNorm2dEvalCore(Tensor x, Tensor gamma, Tensor beta, Tensor runningMean, Tensor runningVar, float eps, FusedActivation activation)
     {
         var (batch, channels, hw) = CheckBatchNorm("BatchNorm2dEval", x, gamma, beta, eps);
         ArgumentNullException.ThrowIfNull(runningMean);
@@ -142,8 +157,15 @@ public static partial class TensorOps
             coefficients[2 * channels + c] = gamma.Data[c] * inv;
         }
         var y = Tensor.ForOp(false, x.Shape);
-        BatchNormKernels.Normalize(x.Span, batch, channels, hw, center.Span, scale.Span, beta.Span, y.Span);
-        return Autograd.Record(y, "BatchNorm2dEval", new[] { x, gamma, beta }, o =>
+        BatchNormKernels.Normalize(x.Span, batch, channels, hw, center.Span, scale.Span, beta.Span, y.Span, activation);
+        // A fused activation only runs when nothing records (see the caller); Record then just marks the profiler.
+        string opName = activation switch
+        {
+            FusedActivation.ReLU => "BatchNorm2dEval+ReLU",
+            FusedActivation.HardSwish => "BatchNorm2dEval+HardSwish",
+            _ => "BatchNorm2dEval",
+        };
+        return Autograd.Record(y, opName, new[] { x, gamma, beta }, o =>
         {
             var gy = o.Grad!.Span;
             if (gamma.RequiresGrad || beta.RequiresGrad)

@@ -59,4 +59,24 @@ public class FusedBatchNormActivationTests
         Assert.All(bn.Forward(x).Data, v => Assert.True(v >= 0f));
         Assert.Equal(new[] { "weight", "bias" }, bn.NamedParameters().Select(p => p.Name));
     }
+
+    [Theory]
+    [InlineData(FusedActivation.ReLU)]
+    [InlineData(FusedActivation.HardSwish)]
+    public void EvalMode_FusedWithoutGrad_EqualsRecordedPath(FusedActivation act)
+    {
+        var rng = new Random(8);
+        var x = Tensor.Randn(rng, 2f, 3, 5, 3, 7);
+        var gamma = Tensor.Randn(rng, 1f, 5);
+        var beta = Tensor.Randn(rng, 1f, 5);
+        var mean = Tensor.Randn(rng, 0.5f, 5);
+        var variance = Tensor.Full(1.7f, 5);
+        Tensor fused;
+        using (GradMode.NoGrad()) fused = TensorOps.BatchNorm2dEval(x, gamma, beta, mean, variance, 1e-5f, act);
+        x.RequiresGrad = true;
+        var recorded = TensorOps.BatchNorm2dEval(x, gamma, beta, mean, variance, 1e-5f, act);
+        Assert.NotNull(recorded.GradFn);
+        Assert.Null(fused.GradFn);
+        Assert.Equal(recorded.Data, fused.Data);
+    }
 }
