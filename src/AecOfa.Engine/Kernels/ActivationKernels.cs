@@ -11,7 +11,7 @@ namespace AecOfa.Engine.Kernels;
 /// </summary>
 public static unsafe class ActivationKernels
 {
-    private const int Grain = 8192, MinParallel = 32768;
+    private const int Grain = 8192, MinParallel = ParallelChunks.MinParallelElements;
 
     public static void ReluForward(ReadOnlySpan<float> x, Span<float> y)
     {

@@ -13,7 +13,7 @@ namespace AecOfa.Engine.Kernels;
 /// </summary>
 public static unsafe partial class BatchNormKernels
 {
-    private const int MinParallelElements = 32768;
+    private const int MinParallelElements = ParallelChunks.MinParallelElements;
 
     /// <summary>Per-channel mean and M2 = sum of squared deviations from that mean (two passes: no cancellation).</summary>
     public static void ChannelMeanAndM2(ReadOnlySpan<float> x, int batch, int channels, int hw, Span<double> mean, Span<double> m2)

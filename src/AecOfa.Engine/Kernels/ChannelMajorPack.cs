@@ -24,7 +24,7 @@ public static unsafe class ChannelMajorPack
     }
 
     /// <summary>Small copies (squeeze-excitation vectors) stay on the calling thread: a pool wake-up costs more.</summary>
-    private static int MinParallel(int batch, int channels, int hw) => (long)batch * channels * hw >= 32768 ? 2 : int.MaxValue;
+    private static int MinParallel(int batch, int channels, int hw) => (long)batch * channels * hw >= ParallelChunks.MinParallelElements ? 2 : int.MaxValue;
 
     private static void Check(int nchwLength, int packedLength, int batch, int channels, int hw)
     {

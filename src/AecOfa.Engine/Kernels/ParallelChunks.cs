@@ -8,6 +8,12 @@ namespace AecOfa.Engine.Kernels;
 /// </summary>
 internal static unsafe class ParallelChunks
 {
+    /// <summary>
+    /// Element-wise and per-channel passes over fewer elements than this stay on the calling thread: a memory-bound pass
+    /// over 256 K floats takes tens of microseconds, about what waking a blocked pool thread can cost.
+    /// </summary>
+    public const int MinParallelElements = 1 << 18;
+
     public readonly struct Args
     {
         public readonly float* P0, P1, P2, P3;

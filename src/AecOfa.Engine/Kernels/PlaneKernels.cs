@@ -10,7 +10,7 @@ namespace AecOfa.Engine.Kernels;
 /// </summary>
 public static unsafe class PlaneKernels
 {
-    private const int MinParallelElements = 32768;
+    private const int MinParallelElements = ParallelChunks.MinParallelElements;
 
     /// <summary>dst[p] = mean of plane p (overwrites dst).</summary>
     public static void Means(ReadOnlySpan<float> x, int planes, int hw, Span<float> dst)

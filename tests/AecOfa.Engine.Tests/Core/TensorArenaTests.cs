@@ -106,15 +106,17 @@ public class ThreadCountDeterminismTests
             try
             {
                 var rng = new Random(5);
-                // Batch 33 and 9x11 maps: the per-clip, batched-1x1, depthwise, BN (+ fused act) and SE paths all run.
+                // Batch 33; 17x21, 9x11 and 5x6 maps: the per-clip (>= 64 positions) and batched (< 64) 1x1 paths,
+                // depthwise, BN (+ fused act, above the parallel threshold at 32 channels) and pooling all run.
                 var net = new Sequential(
-                    new Conv2d(1, 8, 3, rng, stride: 2), new BatchNorm2d(8, activation: AecOfa.Engine.Kernels.FusedActivation.HardSwish),
-                    new Conv2d(8, 16, 1, rng), new BatchNorm2d(16, activation: AecOfa.Engine.Kernels.FusedActivation.ReLU),
-                    new Conv2d(16, 16, 3, rng, stride: 2, groups: 16), new BatchNorm2d(16),
-                    new Conv2d(16, 24, 1, rng), new BatchNorm2d(24, activation: AecOfa.Engine.Kernels.FusedActivation.HardSwish),
+                    new Conv2d(1, 16, 3, rng, stride: 2), new BatchNorm2d(16, activation: AecOfa.Engine.Kernels.FusedActivation.HardSwish),
+                    new Conv2d(16, 32, 1, rng), new BatchNorm2d(32, activation: AecOfa.Engine.Kernels.FusedActivation.ReLU),
+                    new Conv2d(32, 32, 3, rng, stride: 2, groups: 32), new BatchNorm2d(32),
+                    new Conv2d(32, 32, 3, rng, stride: 2, groups: 32), new BatchNorm2d(32),
+                    new Conv2d(32, 24, 1, rng), new BatchNorm2d(24, activation: AecOfa.Engine.Kernels.FusedActivation.HardSwish),
                     new GlobalAvgPool2d(), new Linear(24, 5, rng));
                 var opt = new Sgd(net.NamedParameters(), 0.05f, momentum: 0.9f, nesterov: true);
-                var x = Tensor.Randn(rng, 1f, 33, 1, 17, 21);
+                var x = Tensor.Randn(rng, 1f, 33, 1, 33, 41);
                 var y = Tensor.Zeros(33, 5);
                 for (int i = 0; i < y.Numel; i++) y.Data[i] = rng.Next(2);
                 var arena = new TensorArena();

@@ -14,8 +14,8 @@ public class FastElementwiseKernelTests
         return a;
     }
 
-    // 40,000 elements crosses the parallel threshold (several 8192-element chunks on the worker pool).
-    public static TheoryData<int> Sizes() => new() { 1, 3, 7, 8, 33, 40_000 };
+    // 300,000 elements crosses the parallel threshold (ParallelChunks.MinParallelElements; 8192-element chunks).
+    public static TheoryData<int> Sizes() => new() { 1, 3, 7, 8, 33, 300_001 };
 
     [Theory]
     [MemberData(nameof(Sizes))]
@@ -57,7 +57,7 @@ public class FastElementwiseKernelTests
 
     public static TheoryData<int, int, int> BnShapes() => new()
     {
-        { 1, 1, 1 }, { 3, 7, 1 }, { 3, 7, 33 }, { 2, 5, 17 }, { 7, 3, 400 }, { 32, 16, 104 },
+        { 1, 1, 1 }, { 3, 7, 1 }, { 3, 7, 33 }, { 2, 5, 17 }, { 7, 3, 400 }, { 32, 16, 104 }, { 33, 9, 1001 },
     };
 
     [Theory]
@@ -163,7 +163,7 @@ public class PlaneKernelTests
     [InlineData(3, 7)]
     [InlineData(7, 33)]
     [InlineData(33, 65)]
-    [InlineData(40, 1000)] // parallel
+    [InlineData(40, 7001)] // parallel
     public void MeansAndScaleBackward_MatchReferences(int planes, int hw)
     {
         var r = new Random(planes + hw);
