@@ -5,5 +5,19 @@ namespace AecOfa.Benchmarks;
 public static class Program
 {
     // Pick benchmarks with --filter, e.g. dotnet run -c Release --project benchmarks/AecOfa.Benchmarks -- --filter '*Gemm*'
-    public static void Main(string[] args) => BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+    // Per-phase / per-op breakdown of the reference training step: ... -- breakdown [largest|smallest] [--threads 1,2] [--steps 5]
+    public static void Main(string[] args)
+    {
+        if (args.Length > 0 && args[0] == "breakdown")
+        {
+            StepBreakdown.Run(args[1..]);
+            return;
+        }
+        if (args.Length > 0 && args[0] == "pointwise")
+        {
+            PointwiseProbe.Run();
+            return;
+        }
+        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+    }
 }

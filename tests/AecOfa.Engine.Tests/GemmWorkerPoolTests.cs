@@ -2,6 +2,7 @@ using AecOfa.Engine.Kernels;
 
 namespace AecOfa.Engine.Tests;
 
+[Collection(nameof(WorkerPoolExclusiveCollection))]
 public class GemmWorkerPoolTests
 {
     /// <summary>Marks every index it is given; a second visit of an index shows up as a 2.</summary>

@@ -10,6 +10,7 @@ public static class Autograd
     /// </summary>
     public static Tensor Record(Tensor output, string opName, Tensor[] inputs, Action<Tensor> backward)
     {
+        OpProfiler.Current?.ForwardMark(opName);
         if (!Tensor.ShouldRecord(inputs)) return output;
         output.RequiresGrad = true;
         output.GradFn = new GradNode(opName, inputs, backward);
@@ -51,11 +52,22 @@ public static class Autograd
             var t = order[i];
             var node = t.GradFn!;
             if (t.Grad is null) continue; // nothing flowed into this branch
-            node.Run(t);
+            if (OpProfiler.Current is { } profiler)
+            {
+                long t0 = profiler.Clock();
+                node.Run(t);
+                profiler.AddBackward(node.OpName, profiler.Clock() - t0);
+            }
+            else
+            {
+                node.Run(t);
+            }
             if (!retainGraph)
             {
                 node.Release();
+                var consumed = t.Grad;
                 t.Grad = null; // intermediate gradient is no longer needed
+                TensorArena.ReleaseEarly(consumed); // nothing else references it: back to the pool now
             }
         }
     }

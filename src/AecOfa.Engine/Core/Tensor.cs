@@ -9,7 +9,8 @@ namespace AecOfa.Engine;
 /// </summary>
 public class Tensor
 {
-    private float[] _data;
+    private float[]? _data;
+    private readonly int _numel;
 
     public Tensor(float[] data, params int[] shape)
     {
@@ -19,6 +20,7 @@ public class Tensor
         if (data.Length != n)
             throw new ArgumentException($"Data length {data.Length} does not match shape {ShapeUtil.Format(shape)} ({n} elements).", nameof(data));
         _data = data;
+        _numel = n;
         Shape = (int[])shape.Clone();
     }
 
@@ -26,11 +28,17 @@ public class Tensor
     public int[] Shape { get; }
 
     /// <summary>Row-major storage, exactly <see cref="Numel"/> long.</summary>
-    public float[] Data => _data;
+    public float[] Data => _data ?? ThrowReleased();
 
-    public Span<float> Span => _data;
+    public Span<float> Span => Data;
 
-    public int Numel => _data.Length;
+    public int Numel => _numel;
+
+    /// <summary>
+    /// True once the <see cref="TensorArena"/> scope this tensor was created in has ended: its storage went back
+    /// to the arena and reading <see cref="Data"/> throws.
+    /// </summary>
+    public bool IsReleased => _data is null;
 
     public int Rank => Shape.Length;
 
@@ -50,16 +58,49 @@ public class Tensor
     [IndexerName("At")]
     public float this[params int[] index]
     {
-        get => _data[ShapeUtil.Offset(Shape, index)];
-        set => _data[ShapeUtil.Offset(Shape, index)] = value;
+        get => Data[ShapeUtil.Offset(Shape, index)];
+        set => Data[ShapeUtil.Offset(Shape, index)] = value;
     }
 
     public static Tensor Zeros(params int[] shape) => new(new float[ShapeUtil.Numel(shape)], shape);
 
+    /// <summary>
+    /// An op's result buffer: from the thread's active <see cref="TensorArena"/> when there is one (then it is
+    /// released when that scope ends), else a fresh array. <paramref name="zeroed"/> false means the op
+    /// overwrites every element, so a recycled buffer is not cleared.
+    /// </summary>
+    internal static Tensor ForOp(bool zeroed, params int[] shape)
+    {
+        var arena = TensorArena.Current;
+        if (arena is null) return Zeros(shape);
+        var t = new Tensor(arena.Rent(ShapeUtil.Numel(shape), zeroed), shape);
+        arena.Track(t, owner: null);
+        return t;
+    }
+
+    /// <summary>A tensor sharing <paramref name="source"/>'s storage (Reshape); released with the scope it was made in.</summary>
+    internal static Tensor ViewOf(Tensor source, int[] shape)
+    {
+        var t = new Tensor(source.Data, shape);
+        TensorArena.Current?.TrackView(t);
+        return t;
+    }
+
+    /// <summary>Called by the arena: storage handed back, every later read throws.</summary>
+    internal float[]? Release()
+    {
+        var d = _data;
+        _data = null;
+        return d;
+    }
+
+    private float[] ThrowReleased() => throw new ObjectDisposedException(nameof(Tensor),
+        $"Tensor{ShapeUtil.Format(Shape)} was created inside a TensorArena scope that has ended; its storage has been recycled. Copy what you need (Item(), Detach()) before the scope ends.");
+
     public static Tensor Full(float value, params int[] shape)
     {
         var t = Zeros(shape);
-        Array.Fill(t._data, value);
+        Array.Fill(t.Data, value);
         return t;
     }
 
@@ -71,27 +112,28 @@ public class Tensor
     public static Tensor Randn(Random rng, float std, params int[] shape)
     {
         var t = Zeros(shape);
-        SeededRandom.FillNormal(rng, t._data, 0f, std);
+        SeededRandom.FillNormal(rng, t.Data, 0f, std);
         return t;
     }
 
     public static Tensor Uniform(Random rng, float low, float high, params int[] shape)
     {
         var t = Zeros(shape);
-        for (int i = 0; i < t._data.Length; i++) t._data[i] = low + (high - low) * (float)rng.NextDouble();
+        var d = t.Data;
+        for (int i = 0; i < d.Length; i++) d[i] = low + (high - low) * (float)rng.NextDouble();
         return t;
     }
 
     /// <summary>The value of a one-element tensor.</summary>
     public float Item()
     {
-        if (_data.Length != 1)
+        if (_numel != 1)
             throw new InvalidOperationException($"Item() needs a one-element tensor, got shape {ShapeUtil.Format(Shape)}.");
-        return _data[0];
+        return Data[0];
     }
 
     /// <summary>A copy of the data that does not take part in autograd.</summary>
-    public Tensor Detach() => new((float[])_data.Clone(), Shape);
+    public Tensor Detach() => new((float[])Data.Clone(), Shape);
 
     /// <summary>Sets the gradient to null (it is allocated again on the next backward).</summary>
     public void ZeroGrad() => Grad = null;
@@ -99,16 +141,46 @@ public class Tensor
     /// <summary>Returns the gradient buffer, allocating zeros the first time; backward functions add into it.</summary>
     public Span<float> GradForAccumulate()
     {
-        Grad ??= Zeros(Shape);
-        return Grad._data;
+        if (Grad is null)
+        {
+            var arena = TensorArena.Current;
+            if (arena is null) Grad = Zeros(Shape);
+            else
+            {
+                Grad = new Tensor(arena.Rent(_numel, zeroed: true), Shape);
+                arena.Track(Grad, owner: this);
+            }
+        }
+        return Grad.Data;
+    }
+
+    /// <summary>
+    /// The gradient buffer for a backward function that writes every element: when no gradient exists yet, a new
+    /// buffer is NOT cleared and <paramref name="accumulate"/> is false (overwrite it); otherwise the existing one is
+    /// returned with <paramref name="accumulate"/> true (add into it). Saves a clearing pass per op in backward.
+    /// </summary>
+    internal Span<float> GradForWrite(out bool accumulate)
+    {
+        accumulate = Grad is not null;
+        if (Grad is null)
+        {
+            var arena = TensorArena.Current;
+            if (arena is null) Grad = Zeros(Shape);
+            else
+            {
+                Grad = new Tensor(arena.Rent(_numel, zeroed: false), Shape);
+                arena.Track(Grad, owner: this);
+            }
+        }
+        return Grad.Data;
     }
 
     /// <summary>Replaces the storage in place (same length); used by optimizers and checkpoint loading.</summary>
     public void CopyFrom(ReadOnlySpan<float> source)
     {
-        if (source.Length != _data.Length)
+        if (source.Length != _numel)
             throw new ArgumentException($"Cannot copy {source.Length} values into a tensor of shape {ShapeUtil.Format(Shape)}.");
-        source.CopyTo(_data);
+        source.CopyTo(Data);
     }
 
     public override string ToString() => $"Tensor{ShapeUtil.Format(Shape)}{(GradFn is null ? "" : " <" + GradFn.OpName + ">")}";

@@ -1,81 +1,372 @@
-using System.Numerics.Tensors;
+using System.Runtime.Intrinsics;
 
 namespace AecOfa.Engine.Kernels;
 
 /// <summary>
-/// Per-channel kernels of 2-D batch normalization over NCHW data viewed as (batch, channels, hw). Statistics are
-/// reduced in float64 in a fixed order (<see cref="DeterministicSum"/>: deterministic, and accurate enough to combine exactly across batches).
-/// Backward kernels ADD into their outputs.
+/// Per-channel kernels of 2-D batch normalization over NCHW data viewed as (batch, channels, hw). The batch statistics
+/// (mean, M2) are reduced in float64 (widened Vector256&lt;double&gt; accumulators), so that recalibration combines them
+/// exactly across batches; the gradient sums add each (n, c) plane in float32 with four Vector256 accumulators in a fixed
+/// lane order (at most hw/32 terms per lane) and the plane sums in float64 in batch order. All reductions are
+/// deterministic and independent of the thread count (a channel's sums are always computed whole by one thread). Reductions
+/// split over channels, element-wise passes over planes, on the <see cref="WorkerPool"/>. Backward writes or ADDS
+/// into gx (<c>accumulate</c>). Scalar float64 references: BatchNormKernelsSimple.cs.
 /// </summary>
-public static class BatchNormKernels
+public static unsafe partial class BatchNormKernels
 {
-    /// <summary>
-    /// Per-channel mean and M2 = sum of squared deviations from that mean, over batch and hw, by two passes in
-    /// float64 (the second pass avoids the cancellation of sum(x^2) - n*mean^2).
-    /// </summary>
+    private const int MinParallelElements = ParallelChunks.MinParallelElements;
+
+    /// <summary>Per-channel mean and M2 = sum of squared deviations from that mean (two passes: no cancellation).</summary>
     public static void ChannelMeanAndM2(ReadOnlySpan<float> x, int batch, int channels, int hw, Span<double> mean, Span<double> m2)
     {
-        long count = (long)batch * hw;
-        for (int c = 0; c < channels; c++)
-        {
-            double s = 0;
-            for (int n = 0; n < batch; n++) s += DeterministicSum.Sum(x.Slice((n * channels + c) * hw, hw));
-            double mu = s / count, q = 0;
-            for (int n = 0; n < batch; n++) q += DeterministicSum.SumSquaredDeviations(x.Slice((n * channels + c) * hw, hw), mu);
-            mean[c] = mu;
-            m2[c] = q;
-        }
+        Check(x.Length, batch, channels, hw);
+        if (mean.Length < channels || m2.Length < channels) throw new ArgumentException($"BatchNormKernels: mean/m2 need {channels} elements.");
+        fixed (float* px = x)
+        fixed (double* pm = mean, pq = m2)
+            ParallelChunks.For(channels, 1, ParallelMin(batch, channels, hw), &MeanM2Range, new(px, i0: batch, i1: channels, i2: hw, d0: pm, d1: pq));
     }
 
     /// <summary>y = (x - center[c]) * scale[c] + shift[c] (overwrites y).</summary>
     public static void Normalize(ReadOnlySpan<float> x, int batch, int channels, int hw,
         ReadOnlySpan<float> center, ReadOnlySpan<float> scale, ReadOnlySpan<float> shift, Span<float> y)
-    {
-        for (int n = 0; n < batch; n++)
-            for (int c = 0; c < channels; c++)
-            {
-                int off = (n * channels + c) * hw;
-                var yp = y.Slice(off, hw);
-                TensorPrimitives.Subtract(x.Slice(off, hw), center[c], yp);
-                TensorPrimitives.Multiply(yp, scale[c], yp);
-                TensorPrimitives.Add(yp, shift[c], yp);
-            }
-    }
+        => Normalize(x, batch, channels, hw, center, scale, shift, y, FusedActivation.None);
 
-    /// <summary>
-    /// Per-channel sums over batch and hw of dy and of dy * (x - center[c]), in float64 (gamma, beta and the
-    /// training-mode input gradient all derive from these two).
-    /// </summary>
-    public static void GradientSums(ReadOnlySpan<float> x, ReadOnlySpan<float> gy, int batch, int channels, int hw,
-        ReadOnlySpan<float> center, Span<double> sumGy, Span<double> sumGyCentered)
+    /// <summary>y = act((x - center[c]) * scale[c] + shift[c]) (overwrites y).</summary>
+    public static void Normalize(ReadOnlySpan<float> x, int batch, int channels, int hw,
+        ReadOnlySpan<float> center, ReadOnlySpan<float> scale, ReadOnlySpan<float> shift, Span<float> y, FusedActivation act)
     {
-        for (int c = 0; c < channels; c++)
+        Check(x.Length, batch, channels, hw);
+        Check(y.Length, batch, channels, hw);
+        fixed (float* px = x, py = y, pc = center, ps = scale, pb = shift)
         {
-            double sg = 0, sgx = 0, mu = center[c];
-            for (int n = 0; n < batch; n++)
-            {
-                int off = (n * channels + c) * hw;
-                sg += DeterministicSum.Sum(gy.Slice(off, hw));
-                sgx += DeterministicSum.DotCentered(gy.Slice(off, hw), x.Slice(off, hw), mu);
-            }
-            sumGy[c] = sg;
-            sumGyCentered[c] = sgx;
+            var body = new AffineBody(px, null, py, pc, ps, null, pb, channels, hw, false, act: act);
+            ParallelChunks.For(batch * channels, 1, ParallelMin(batch, channels, hw), &NormalizeRange, new((float*)&body));
         }
     }
 
-    /// <summary>gx += gyScale[c] * gy + xScale[c] * (x - center[c]) + constant[c] (covers both training and eval mode).</summary>
+    /// <summary>Per-channel float64 sums over batch and hw of dy and of dy * (x - center[c]).</summary>
+    public static void GradientSums(ReadOnlySpan<float> x, ReadOnlySpan<float> gy, int batch, int channels, int hw,
+        ReadOnlySpan<float> center, Span<double> sumGy, Span<double> sumGyCentered)
+        => GradientSums(x, gy, batch, channels, hw, center, sumGy, sumGyCentered, FusedActivation.None, default, default);
+
+    /// <summary>
+    /// As above for a batch norm followed by a fused activation: dy is first taken through the activation at the
+    /// pre-activation z = (x - center[c]) * zScale[c] + zShift[c], recomputed here (bitwise as in the forward pass).
+    /// </summary>
+    public static void GradientSums(ReadOnlySpan<float> x, ReadOnlySpan<float> gy, int batch, int channels, int hw,
+        ReadOnlySpan<float> center, Span<double> sumGy, Span<double> sumGyCentered, FusedActivation act, ReadOnlySpan<float> zScale, ReadOnlySpan<float> zShift)
+    {
+        Check(x.Length, batch, channels, hw);
+        Check(gy.Length, batch, channels, hw);
+        if (sumGy.Length < channels || sumGyCentered.Length < channels) throw new ArgumentException($"BatchNormKernels: sums need {channels} elements.");
+        CheckActivationCoefficients(act, zScale, zShift, channels);
+        fixed (float* px = x, pg = gy, pc = center, pzs = zScale, pzb = zShift)
+        fixed (double* s1 = sumGy, s2 = sumGyCentered)
+        {
+            var body = new AffineBody(px, pg, null, pc, null, null, null, channels, hw, false, act, pzs, pzb, batch, s1, s2);
+            ParallelChunks.For(channels, 1, ParallelMin(batch, channels, hw), &GradientSumsRange, new((float*)&body));
+        }
+    }
+
+    private static void CheckActivationCoefficients(FusedActivation act, ReadOnlySpan<float> zScale, ReadOnlySpan<float> zShift, int channels)
+    {
+        if (act != FusedActivation.None && (zScale.Length < channels || zShift.Length < channels))
+            throw new ArgumentException($"BatchNormKernels: a fused {act} needs the normalization's scale and shift for {channels} channels.");
+    }
+
+    /// <summary>gx += gyScale[c] * gy + xScale[c] * (x - center[c]) + constant[c].</summary>
     public static void InputGradientAdd(ReadOnlySpan<float> x, ReadOnlySpan<float> gy, int batch, int channels, int hw,
         ReadOnlySpan<float> center, ReadOnlySpan<float> gyScale, ReadOnlySpan<float> xScale, ReadOnlySpan<float> constant, Span<float> gx)
+        => InputGradient(x, gy, batch, channels, hw, center, gyScale, xScale, constant, gx, accumulate: true);
+
+    /// <summary>gx (+)= gyScale[c] * gy + xScale[c] * (x - center[c]) + constant[c]; overwrites gx unless <paramref name="accumulate"/>.</summary>
+    public static void InputGradient(ReadOnlySpan<float> x, ReadOnlySpan<float> gy, int batch, int channels, int hw,
+        ReadOnlySpan<float> center, ReadOnlySpan<float> gyScale, ReadOnlySpan<float> xScale, ReadOnlySpan<float> constant, Span<float> gx, bool accumulate)
+        => InputGradient(x, gy, batch, channels, hw, center, gyScale, xScale, constant, gx, accumulate, FusedActivation.None, default, default);
+
+    /// <summary>As above with dy first taken through a fused activation at z = (x - center[c]) * zScale[c] + zShift[c].</summary>
+    public static void InputGradient(ReadOnlySpan<float> x, ReadOnlySpan<float> gy, int batch, int channels, int hw,
+        ReadOnlySpan<float> center, ReadOnlySpan<float> gyScale, ReadOnlySpan<float> xScale, ReadOnlySpan<float> constant, Span<float> gx, bool accumulate,
+        FusedActivation act, ReadOnlySpan<float> zScale, ReadOnlySpan<float> zShift)
     {
-        for (int n = 0; n < batch; n++)
-            for (int c = 0; c < channels; c++)
-            {
-                int off = (n * channels + c) * hw;
-                var xp = x.Slice(off, hw);
-                var gp = gy.Slice(off, hw);
-                var dp = gx.Slice(off, hw);
-                float a = gyScale[c], k = xScale[c], mu = center[c], b = constant[c];
-                for (int i = 0; i < hw; i++) dp[i] += a * gp[i] + k * (xp[i] - mu) + b;
-            }
+        Check(x.Length, batch, channels, hw);
+        Check(gy.Length, batch, channels, hw);
+        Check(gx.Length, batch, channels, hw);
+        CheckActivationCoefficients(act, zScale, zShift, channels);
+        fixed (float* px = x, pg = gy, pd = gx, pc = center, pa = gyScale, pk = xScale, pb = constant, pzs = zScale, pzb = zShift)
+        {
+            var body = new AffineBody(px, pg, pd, pc, pa, pk, pb, channels, hw, accumulate, act, pzs, pzb);
+            ParallelChunks.For(batch * channels, 1, ParallelMin(batch, channels, hw), &InputGradientRange, new((float*)&body));
+        }
     }
+
+    private static int ParallelMin(int batch, int channels, int hw)
+        => (long)batch * channels * hw >= MinParallelElements ? 2 : int.MaxValue;
+
+    private static void Check(int length, int batch, int channels, int hw)
+    {
+        if (batch < 1 || channels < 1 || hw < 1 || length < (long)batch * channels * hw)
+            throw new ArgumentException($"BatchNormKernels: a span of {length} elements for batch={batch} channels={channels} hw={hw}.");
+    }
+
+    /// <summary>Pointers and sizes of a per-plane affine pass (too many for ParallelChunks.Args; passed by address).</summary>
+    private readonly struct AffineBody(float* x, float* gy, float* dst, float* center, float* a, float* k, float* b, int channels, int hw, bool accumulate,
+        FusedActivation act = FusedActivation.None, float* zScale = null, float* zShift = null, int batch = 0, double* sum0 = null, double* sum1 = null)
+    {
+        public readonly float* X = x, Gy = gy, Dst = dst, Center = center, A = a, K = k, B = b, ZScale = zScale, ZShift = zShift;
+        public readonly double* Sum0 = sum0, Sum1 = sum1;
+        public readonly int Channels = channels, Hw = hw, Batch = batch;
+        public readonly bool Accumulate = accumulate;
+        public readonly FusedActivation Act = act;
+    }
+
+    /// <summary>
+    /// Per channel: each (n, c) plane's own mean and M2 by two passes over the plane while it is in L1, merged over the
+    /// batch in order with Chan et al.'s parallel update (exact in exact arithmetic, float64 here): one trip through
+    /// memory per element instead of two channel-wide passes.
+    /// </summary>
+    private static void MeanM2Range(in ParallelChunks.Args a, int c0, int c1)
+    {
+        int batch = a.I0, channels = a.I1, hw = a.I2;
+        for (int c = c0; c < c1; c++)
+        {
+            double mean = 0, m2 = 0;
+            long count = 0;
+            for (int n = 0; n < batch; n++)
+            {
+                float* plane = a.P0 + ((long)n * channels + c) * hw;
+                double pm = PlaneSum(plane, hw) / hw;
+                double pq = PlaneSquaredDeviations(plane, hw, pm);
+                long total = count + hw;
+                double delta = pm - mean;
+                mean += delta * hw / total;
+                m2 += pq + delta * delta * ((double)count * hw / total);
+                count = total;
+            }
+            a.D0[c] = mean;
+            a.D1[c] = m2;
+        }
+    }
+
+    private static void GradientSumsRange(in ParallelChunks.Args args, int c0, int c1)
+    {
+        ref readonly var b = ref *(AffineBody*)args.P0;
+        int batch = b.Batch, channels = b.Channels, hw = b.Hw;
+        var act = b.Act;
+        for (int c = c0; c < c1; c++)
+        {
+            double sg = 0, sgx = 0;
+            float mu = b.Center[c];
+            float zs = act == FusedActivation.None ? 0f : b.ZScale[c], zb = act == FusedActivation.None ? 0f : b.ZShift[c];
+            for (int n = 0; n < batch; n++)
+            {
+                long off = ((long)n * channels + c) * hw;
+                if (act == FusedActivation.None)
+                {
+                    sg += PlaneSumFloat(b.Gy + off, hw);
+                    sgx += PlaneDotCentered(b.Gy + off, b.X + off, hw, mu);
+                }
+                else
+                {
+                    var (s0, s1) = PlaneActivationGradientSums(b.Gy + off, b.X + off, hw, mu, zs, zb, act);
+                    sg += s0;
+                    sgx += s1;
+                }
+            }
+            b.Sum0[c] = sg;
+            b.Sum1[c] = sgx;
+        }
+    }
+
+    /// <summary>Sum of g and of g * (x - mu) over one plane, with g = act'(z) * gy and z = (x - mu) * zs + zb.</summary>
+    private static (double, double) PlaneActivationGradientSums(float* gy, float* x, int n, float mu, float zs, float zb, FusedActivation act)
+    {
+        int i = 0;
+        double s0 = 0, s1 = 0;
+        if (Vector256.IsHardwareAccelerated && n >= 8)
+        {
+            var vmu = Vector256.Create(mu);
+            var vzs = Vector256.Create(zs);
+            var vzb = Vector256.Create(zb);
+            Vector256<float> a0 = default, a1 = default;
+            for (; i <= n - 8; i += 8)
+            {
+                var d = Vector256.Load(x + i) - vmu;
+                var g = FusedActivationMath.Gradient(d * vzs + vzb, Vector256.Load(gy + i), act);
+                a0 += g;
+                a1 += g * d;
+            }
+            s0 = LaneSum(a0);
+            s1 = LaneSum(a1);
+        }
+        float t0 = 0, t1 = 0;
+        for (; i < n; i++)
+        {
+            float d = x[i] - mu;
+            float g = FusedActivationMath.Gradient(d * zs + zb, gy[i], act);
+            t0 += g;
+            t1 += g * d;
+        }
+        return (s0 + t0, s1 + t1);
+    }
+
+    /// <summary>Sum of one plane of a gradient: four Vector256 float accumulators (float32 accuracy suffices for gradients).</summary>
+    private static double PlaneSumFloat(float* x, int n)
+    {
+        int i = 0;
+        double s = 0;
+        if (Vector256.IsHardwareAccelerated && n >= 32)
+        {
+            Vector256<float> a0 = default, a1 = default, a2 = default, a3 = default;
+            for (; i <= n - 32; i += 32)
+            {
+                a0 += Vector256.Load(x + i); a1 += Vector256.Load(x + i + 8);
+                a2 += Vector256.Load(x + i + 16); a3 += Vector256.Load(x + i + 24);
+            }
+            s = LaneSum((a0 + a1) + (a2 + a3));
+        }
+        float t = 0;
+        for (; i < n; i++) t += x[i];
+        return s + t;
+    }
+
+    private static void NormalizeRange(in ParallelChunks.Args args, int p0, int p1)
+    {
+        ref readonly var b = ref *(AffineBody*)args.P0;
+        int hw = b.Hw;
+        for (int p = p0; p < p1; p++)
+        {
+            int c = p % b.Channels;
+            float* x = b.X + (long)p * hw, y = b.Dst + (long)p * hw;
+            float mu = b.Center[c], s = b.A[c], sh = b.B[c];
+            var act = b.Act;
+            int i = 0;
+            if (Vector256.IsHardwareAccelerated)
+            {
+                var vmu = Vector256.Create(mu);
+                var vs = Vector256.Create(s);
+                var vsh = Vector256.Create(sh);
+                for (; i <= hw - 8; i += 8)
+                    Vector256.Store(FusedActivationMath.Forward((Vector256.Load(x + i) - vmu) * vs + vsh, act), y + i);
+            }
+            for (; i < hw; i++) y[i] = FusedActivationMath.Forward((x[i] - mu) * s + sh, act);
+        }
+    }
+
+    private static void InputGradientRange(in ParallelChunks.Args args, int p0, int p1)
+    {
+        ref readonly var b = ref *(AffineBody*)args.P0;
+        int hw = b.Hw;
+        bool acc = b.Accumulate;
+        for (int p = p0; p < p1; p++)
+        {
+            int c = p % b.Channels;
+            float* x = b.X + (long)p * hw, g = b.Gy + (long)p * hw, d = b.Dst + (long)p * hw;
+            float a = b.A[c], k = b.K[c], mu = b.Center[c], cst = b.B[c];
+            var act = b.Act;
+            float zs = act == FusedActivation.None ? 0f : b.ZScale[c], zb = act == FusedActivation.None ? 0f : b.ZShift[c];
+            int i = 0;
+            if (Vector256.IsHardwareAccelerated)
+            {
+                var va = Vector256.Create(a);
+                var vk = Vector256.Create(k);
+                var vmu = Vector256.Create(mu);
+                var vc = Vector256.Create(cst);
+                var vzs = Vector256.Create(zs);
+                var vzb = Vector256.Create(zb);
+                for (; i <= hw - 8; i += 8)
+                {
+                    var xc = Vector256.Load(x + i) - vmu;
+                    var gv = Vector256.Load(g + i);
+                    if (act != FusedActivation.None) gv = FusedActivationMath.Gradient(xc * vzs + vzb, gv, act);
+                    var v = va * gv + vk * xc + vc;
+                    if (acc) v = Vector256.Load(d + i) + v;
+                    Vector256.Store(v, d + i);
+                }
+            }
+            for (; i < hw; i++)
+            {
+                float xc = x[i] - mu;
+                float gv = act == FusedActivation.None ? g[i] : FusedActivationMath.Gradient(xc * zs + zb, g[i], act);
+                float v = a * gv + k * xc + cst;
+                d[i] = acc ? d[i] + v : v;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Sum of one plane in float64 (the statistics must combine exactly across batches for recalibration): floats are
+    /// widened and added into four Vector256&lt;double&gt; accumulators, combined (0+1)+(2+3), lanes in order, then the tail.
+    /// </summary>
+    private static double PlaneSum(float* x, int n)
+    {
+        int i = 0;
+        double s = 0;
+        if (Vector256.IsHardwareAccelerated && n >= 16)
+        {
+            Vector256<double> a0 = default, a1 = default, a2 = default, a3 = default;
+            for (; i <= n - 16; i += 16)
+            {
+                var (l0, h0) = Vector256.Widen(Vector256.Load(x + i));
+                var (l1, h1) = Vector256.Widen(Vector256.Load(x + i + 8));
+                a0 += l0; a1 += h0; a2 += l1; a3 += h1;
+            }
+            s = LaneSum((a0 + a1) + (a2 + a3));
+        }
+        for (; i < n; i++) s += x[i];
+        return s;
+    }
+
+    /// <summary>Sum of (x - mu)^2 over one plane, in float64 like <see cref="PlaneSum"/>.</summary>
+    private static double PlaneSquaredDeviations(float* x, int n, double mu)
+    {
+        int i = 0;
+        double s = 0;
+        if (Vector256.IsHardwareAccelerated && n >= 16)
+        {
+            var vmu = Vector256.Create(mu);
+            Vector256<double> a0 = default, a1 = default, a2 = default, a3 = default;
+            for (; i <= n - 16; i += 16)
+            {
+                var (l0, h0) = Vector256.Widen(Vector256.Load(x + i));
+                var (l1, h1) = Vector256.Widen(Vector256.Load(x + i + 8));
+                l0 -= vmu; h0 -= vmu; l1 -= vmu; h1 -= vmu;
+                a0 += l0 * l0; a1 += h0 * h0; a2 += l1 * l1; a3 += h1 * h1;
+            }
+            s = LaneSum((a0 + a1) + (a2 + a3));
+        }
+        for (; i < n; i++) { double d = x[i] - mu; s += d * d; }
+        return s;
+    }
+
+    /// <summary>Sum of g * (x - mu) over one plane: four Vector256 float accumulators (gradients need float32 accuracy only).</summary>
+    private static double PlaneDotCentered(float* g, float* x, int n, float mu)
+    {
+        int i = 0;
+        double s = 0;
+        if (Vector256.IsHardwareAccelerated && n >= 32)
+        {
+            var vmu = Vector256.Create(mu);
+            Vector256<float> a0 = default, a1 = default, a2 = default, a3 = default;
+            for (; i <= n - 32; i += 32)
+            {
+                a0 += Vector256.Load(g + i) * (Vector256.Load(x + i) - vmu);
+                a1 += Vector256.Load(g + i + 8) * (Vector256.Load(x + i + 8) - vmu);
+                a2 += Vector256.Load(g + i + 16) * (Vector256.Load(x + i + 16) - vmu);
+                a3 += Vector256.Load(g + i + 24) * (Vector256.Load(x + i + 24) - vmu);
+            }
+            s = LaneSum((a0 + a1) + (a2 + a3));
+        }
+        float t = 0;
+        for (; i < n; i++) t += g[i] * (x[i] - mu);
+        return s + t;
+    }
+
+    private static double LaneSum(Vector256<float> v)
+    {
+        double s = 0;
+        for (int l = 0; l < 8; l++) s += v.GetElement(l);
+        return s;
+    }
+
+    private static double LaneSum(Vector256<double> v) => (v.GetElement(0) + v.GetElement(1)) + (v.GetElement(2) + v.GetElement(3));
 }

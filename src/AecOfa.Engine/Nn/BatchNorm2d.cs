@@ -1,3 +1,4 @@
+using AecOfa.Engine.Kernels;
 using AecOfa.Engine.Ops;
 
 namespace AecOfa.Engine.Nn;
@@ -11,8 +12,13 @@ namespace AecOfa.Engine.Nn;
 /// </summary>
 public sealed class BatchNorm2d : Module, ILayer
 {
-    public BatchNorm2d(int channels, float eps = 1e-5f, float momentum = 0.1f)
+    /// <param name="activation">An activation applied after the normalization (in training mode fused into the same
+    /// element pass: no intermediate tensor); None for a plain batch norm. It has no parameters, so names and checkpoints
+    /// are those of a plain BatchNorm2d.</param>
+    public BatchNorm2d(int channels, float eps = 1e-5f, float momentum = 0.1f, FusedActivation activation = FusedActivation.None)
     {
+        if (!Enum.IsDefined(activation)) throw new ArgumentException($"BatchNorm2d: unknown activation {activation}.", nameof(activation));
+        Activation = activation;
         if (channels < 1) throw new ArgumentException($"BatchNorm2d: channels must be >= 1, got {channels}.", nameof(channels));
         if (!(eps >= 0f)) throw new ArgumentException($"BatchNorm2d: eps must be >= 0, got {eps}.", nameof(eps));
         if (!(momentum >= 0f && momentum <= 1f)) throw new ArgumentException($"BatchNorm2d: momentum must be in [0, 1], got {momentum}.", nameof(momentum));
@@ -23,9 +29,14 @@ public sealed class BatchNorm2d : Module, ILayer
         Bias = RegisterParameter("bias", Parameter.Zeros(new[] { channels }, noWeightDecay: true));
         RunningMean = RegisterBuffer("running_mean", Tensor.Zeros(channels));
         RunningVar = RegisterBuffer("running_var", Tensor.Full(1f, channels));
+        _batchMean = new double[channels];
+        _batchM2 = new double[channels];
     }
 
+    private readonly double[] _batchMean, _batchM2;
+
     public int Channels { get; }
+    public FusedActivation Activation { get; }
     public float Eps { get; }
     public float Momentum { get; }
     public Parameter Weight { get; }
@@ -51,9 +62,10 @@ public sealed class BatchNorm2d : Module, ILayer
     public Tensor Forward(Tensor x)
     {
         if (Recalibration is { } acc) return ForwardRecalibrate(x, acc);
-        if (!IsTraining) return TensorOps.BatchNorm2dEval(x, Weight, Bias, RunningMean, RunningVar, Eps);
-        var y = TensorOps.BatchNorm2dTrain(x, Weight, Bias, Eps, out var stats);
-        stats.UpdateRunning(RunningMean.Span, RunningVar.Span, Momentum);
+        if (!IsTraining) return TensorOps.BatchNorm2dEval(x, Weight, Bias, RunningMean, RunningVar, Eps, Activation);
+        // The batch statistics go into this layer's own buffers (no per-step arrays) and straight into the running ones.
+        var y = TensorOps.BatchNorm2dTrain(x, Weight, Bias, Eps, _batchMean, _batchM2, Activation);
+        BatchNormBatchStats.UpdateRunning((long)x.Numel / Channels, _batchMean, _batchM2, RunningMean.Span, RunningVar.Span, Momentum);
         return y;
     }
 
@@ -63,8 +75,15 @@ public sealed class BatchNorm2d : Module, ILayer
         ArgumentNullException.ThrowIfNull(accumulator);
         var y = TensorOps.BatchNorm2dTrain(x, Weight, Bias, Eps, out var stats);
         accumulator.Add(stats);
-        return y;
+        return Activate(y);
     }
+
+    private Tensor Activate(Tensor y) => Activation switch
+    {
+        FusedActivation.ReLU => TensorOps.ReLU(y),
+        FusedActivation.HardSwish => TensorOps.HardSwish(y),
+        _ => y,
+    };
 
     /// <summary>Copies the accumulated exact mean and population variance into the running buffers.</summary>
     public void LoadRunningStatistics(BatchNormStatsAccumulator accumulator)

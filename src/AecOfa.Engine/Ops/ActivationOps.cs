@@ -11,14 +11,12 @@ public static partial class TensorOps
     public static Tensor ReLU(Tensor x)
     {
         ArgumentNullException.ThrowIfNull(x);
-        var y = Tensor.Zeros(x.Shape);
-        TensorPrimitives.Max(x.Span, 0f, y.Span);
+        var y = Tensor.ForOp(false, x.Shape);
+        Kernels.ActivationKernels.ReluForward(x.Span, y.Span);
         return Autograd.Record(y, "ReLU", new[] { x }, o =>
         {
-            var gx = x.GradForAccumulate();
-            var gy = o.Grad!.Span;
-            var xs = x.Span;
-            for (int i = 0; i < gx.Length; i++) if (xs[i] > 0f) gx[i] += gy[i];
+            var gx = x.GradForWrite(out bool accumulate);
+            Kernels.ActivationKernels.ReluBackward(x.Span, o.Grad!.Span, gx, accumulate);
         });
     }
 
@@ -26,7 +24,7 @@ public static partial class TensorOps
     public static Tensor ReLU6(Tensor x)
     {
         ArgumentNullException.ThrowIfNull(x);
-        var y = Tensor.Zeros(x.Shape);
+        var y = Tensor.ForOp(false, x.Shape);
         TensorPrimitives.Max(x.Span, 0f, y.Span);
         TensorPrimitives.Min(y.Span, 6f, y.Span);
         return Autograd.Record(y, "ReLU6", new[] { x }, o =>
@@ -42,7 +40,7 @@ public static partial class TensorOps
     public static Tensor HardSigmoid(Tensor x)
     {
         ArgumentNullException.ThrowIfNull(x);
-        var y = Tensor.Zeros(x.Shape);
+        var y = Tensor.ForOp(false, x.Shape);
         var xs = x.Data;
         HardSigmoidInto(xs, y.Span);
         return Autograd.Record(y, "HardSigmoid", new[] { x }, o =>
@@ -57,27 +55,19 @@ public static partial class TensorOps
     public static Tensor HardSwish(Tensor x)
     {
         ArgumentNullException.ThrowIfNull(x);
-        var y = Tensor.Zeros(x.Shape);
-        var xs = x.Data;
-        HardSigmoidInto(xs, y.Span);
-        TensorPrimitives.Multiply(y.Span, xs, y.Span);
+        var y = Tensor.ForOp(false, x.Shape);
+        Kernels.ActivationKernels.HardSwishForward(x.Span, y.Span);
         return Autograd.Record(y, "HardSwish", new[] { x }, o =>
         {
-            var gx = x.GradForAccumulate();
-            var gy = o.Grad!.Span;
-            for (int i = 0; i < gx.Length; i++)
-            {
-                float v = xs[i];
-                if (v < -3f) continue;
-                gx[i] += v <= 3f ? gy[i] * (v * (1f / 3f) + 0.5f) : gy[i];
-            }
+            var gx = x.GradForWrite(out bool accumulate);
+            Kernels.ActivationKernels.HardSwishBackward(x.Span, o.Grad!.Span, gx, accumulate);
         });
     }
 
     public static Tensor Sigmoid(Tensor x)
     {
         ArgumentNullException.ThrowIfNull(x);
-        var y = Tensor.Zeros(x.Shape);
+        var y = Tensor.ForOp(false, x.Shape);
         TensorPrimitives.Sigmoid(x.Span, y.Span);
         return Autograd.Record(y, "Sigmoid", new[] { x }, o =>
         {

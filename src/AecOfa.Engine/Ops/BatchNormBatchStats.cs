@@ -41,12 +41,19 @@ public sealed class BatchNormBatchStats
     {
         if (runningMean.Length != Channels || runningVar.Length != Channels)
             throw new ArgumentException($"BatchNormBatchStats.UpdateRunning: running mean/var have {runningMean.Length}/{runningVar.Length} channels, the batch statistics {Channels}.");
+        UpdateRunning(Count, Mean, M2, runningMean, runningVar, momentum);
+    }
+
+    /// <summary>The same update from raw statistics (count, mean, M2), for callers that keep them in their own buffers.</summary>
+    internal static void UpdateRunning(long count, ReadOnlySpan<double> mean, ReadOnlySpan<double> m2, Span<float> runningMean, Span<float> runningVar, float momentum)
+    {
         if (!(momentum >= 0f && momentum <= 1f))
             throw new ArgumentException($"BatchNormBatchStats.UpdateRunning: momentum must be in [0, 1], got {momentum}.", nameof(momentum));
-        for (int c = 0; c < Channels; c++)
+        for (int c = 0; c < mean.Length; c++)
         {
-            runningMean[c] = (float)((1 - momentum) * (double)runningMean[c] + momentum * Mean[c]);
-            runningVar[c] = (float)((1 - momentum) * (double)runningVar[c] + momentum * UnbiasedVariance(c));
+            double unbiased = count > 1 ? m2[c] / (count - 1) : 0.0;
+            runningMean[c] = (float)((1 - momentum) * (double)runningMean[c] + momentum * mean[c]);
+            runningVar[c] = (float)((1 - momentum) * (double)runningVar[c] + momentum * unbiased);
         }
     }
 }

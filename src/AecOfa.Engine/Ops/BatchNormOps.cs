@@ -17,88 +17,71 @@ public static partial class TensorOps
     public static Tensor BatchNorm2dTrain(Tensor x, Tensor gamma, Tensor beta, float eps, out BatchNormBatchStats stats)
     {
         var (batch, channels, hw) = CheckBatchNorm("BatchNorm2dTrain", x, gamma, beta, eps);
-        if ((long)batch * hw < 2)
-            throw new ArgumentException($"BatchNorm2dTrain: expected more than 1 value per channel in training mode, got x {ShapeUtil.Format(x.Shape)}.", nameof(x));
         var mean = new double[channels];
         var m2 = new double[channels];
-        BatchNormKernels.ChannelMeanAndM2(x.Span, batch, channels, hw, mean, m2);
+        var y = BatchNorm2dTrain(x, gamma, beta, eps, mean, m2);
         stats = new BatchNormBatchStats((long)batch * hw, mean, m2);
-
-        var center = new float[channels];
-        var invStd = new float[channels];
-        var scale = new float[channels];
-        for (int c = 0; c < channels; c++)
-        {
-            center[c] = (float)mean[c];
-            invStd[c] = (float)(1.0 / Math.Sqrt(m2[c] / stats.Count + eps));
-            scale[c] = gamma.Data[c] * invStd[c];
-        }
-        var y = Tensor.Zeros(x.Shape);
-        BatchNormKernels.Normalize(x.Span, batch, channels, hw, center, scale, beta.Span, y.Span);
-        long count = stats.Count;
-        return Autograd.Record(y, "BatchNorm2dTrain", new[] { x, gamma, beta }, o =>
-        {
-            var gy = o.Grad!.Span;
-            var sumG = new double[channels];
-            var sumGc = new double[channels];
-            BatchNormKernels.GradientSums(x.Span, gy, batch, channels, hw, center, sumG, sumGc);
-            if (gamma.RequiresGrad)
-            {
-                var gg = gamma.GradForAccumulate();
-                for (int c = 0; c < channels; c++) gg[c] += (float)(sumGc[c] * invStd[c]);
-            }
-            if (beta.RequiresGrad)
-            {
-                var gb = beta.GradForAccumulate();
-                for (int c = 0; c < channels; c++) gb[c] += (float)sumG[c];
-            }
-            if (x.RequiresGrad)
-            {
-                // dx = gamma*invstd * (dy - mean(dy) - xhat * mean(dy * xhat)), expanded per channel.
-                var k = new float[channels];
-                var b = new float[channels];
-                for (int c = 0; c < channels; c++)
-                {
-                    double a = scale[c], s = invStd[c];
-                    k[c] = (float)(-a * s * s * sumGc[c] / count);
-                    b[c] = (float)(-a * sumG[c] / count);
-                }
-                BatchNormKernels.InputGradientAdd(x.Span, gy, batch, channels, hw, center, scale, k, b, x.GradForAccumulate());
-            }
-        });
+        return y;
     }
 
     /// <summary>
-    /// Eval mode: normalizes with the given running statistics, y = (x - runningMean) / sqrt(runningVar + eps) *
-    /// gamma + beta. Gradients flow into x, gamma and beta with the statistics held fixed.
+    /// As the public overload, with the batch mean and M2 written into caller-owned buffers of exactly C elements
+    /// (the BatchNorm2d module reuses its own, so a training step allocates no statistics arrays).
     /// </summary>
-    public static Tensor BatchNorm2dEval(Tensor x, Tensor gamma, Tensor beta, Tensor runningMean, Tensor runningVar, float eps)
+    internal static Tensor BatchNorm2dTrain(Tensor x, Tensor gamma, Tensor beta, float eps, double[] mean, double[] m2)
+        => BatchNorm2dTrain(x, gamma, beta, eps, mean, m2, FusedActivation.None);
+
+    /// <summary>
+    /// Training-mode batch norm followed by an activation in the same element pass: y = act(BN(x)). Equals
+    /// BatchNorm2dTrain then ReLU/HardSwish, without the intermediate tensor or the activation's own passes; backward
+    /// recomputes the pre-activation from x. Batch mean and M2 go into caller-owned buffers of C elements.
+    /// </summary>
+    public static Tensor BatchNorm2dTrain(Tensor x, Tensor gamma, Tensor beta, float eps, double[] mean, double[] m2, FusedActivation activation)
     {
-        var (batch, channels, hw) = CheckBatchNorm("BatchNorm2dEval", x, gamma, beta, eps);
-        ArgumentNullException.ThrowIfNull(runningMean);
-        ArgumentNullException.ThrowIfNull(runningVar);
-        if (runningMean.Numel != channels || runningVar.Numel != channels)
-            throw new ArgumentException($"BatchNorm2dEval: running mean {ShapeUtil.Format(runningMean.Shape)} and var {ShapeUtil.Format(runningVar.Shape)} must have {channels} elements for x {ShapeUtil.Format(x.Shape)}.");
-        var center = (float[])runningMean.Data.Clone();
-        var invStd = new float[channels];
-        var scale = new float[channels];
+        ArgumentNullException.ThrowIfNull(mean);
+        ArgumentNullException.ThrowIfNull(m2);
+        var (batch, channels, hw) = CheckBatchNorm("BatchNorm2dTrain", x, gamma, beta, eps);
+        if ((long)batch * hw < 2)
+            throw new ArgumentException($"BatchNorm2dTrain: expected more than 1 value per channel in training mode, got x {ShapeUtil.Format(x.Shape)}.", nameof(x));
+        if (mean.Length != channels || m2.Length != channels)
+            throw new ArgumentException($"BatchNorm2dTrain: statistics buffers of {mean.Length} and {m2.Length} elements for {channels} channels.");
+        BatchNormKernels.ChannelMeanAndM2(x.Span, batch, channels, hw, mean, m2);
+        long count = (long)batch * hw;
+
+        // center, 1/std, gamma/std and beta per channel, in one buffer (from the arena when one is active); the
+        // backward pass recomputes the pre-activation from exactly these values.
+        var coefficients = Tensor.ForOp(false, 4 * channels).Data;
         for (int c = 0; c < channels; c++)
         {
-            if (!(runningVar.Data[c] + eps > 0))
-                throw new ArgumentException($"BatchNorm2dEval: running variance of channel {c} is {runningVar.Data[c]}; var + eps must be > 0.", nameof(runningVar));
-            invStd[c] = (float)(1.0 / Math.Sqrt((double)runningVar.Data[c] + eps));
-            scale[c] = gamma.Data[c] * invStd[c];
+            float invStd = (float)(1.0 / Math.Sqrt(m2[c] / count + eps));
+            coefficients[c] = (float)mean[c];
+            coefficients[channels + c] = invStd;
+            coefficients[2 * channels + c] = gamma.Data[c] * invStd;
+            coefficients[3 * channels + c] = beta.Data[c];
         }
-        var y = Tensor.Zeros(x.Shape);
-        BatchNormKernels.Normalize(x.Span, batch, channels, hw, center, scale, beta.Span, y.Span);
-        return Autograd.Record(y, "BatchNorm2dEval", new[] { x, gamma, beta }, o =>
+        var y = Tensor.ForOp(false, x.Shape);
+        BatchNormKernels.Normalize(x.Span, batch, channels, hw, coefficients.AsSpan(0, channels), coefficients.AsSpan(2 * channels, channels),
+            coefficients.AsSpan(3 * channels, channels), y.Span, activation);
+        string opName = activation switch
+        {
+            FusedActivation.ReLU => "BatchNorm2dTrain+ReLU",
+            FusedActivation.HardSwish => "BatchNorm2dTrain+HardSwish",
+            _ => "BatchNorm2dTrain",
+        };
+        return Autograd.Record(y, opName, new[] { x, gamma, beta }, o =>
         {
             var gy = o.Grad!.Span;
-            if (gamma.RequiresGrad || beta.RequiresGrad)
+            var center = coefficients.AsSpan(0, channels);
+            var invStd = coefficients.AsSpan(channels, channels);
+            var scale = coefficients.AsSpan(2 * channels, channels);
+            var shift = coefficients.AsSpan(3 * channels, channels);
+            var sums = System.Buffers.ArrayPool<double>.Shared.Rent(2 * channels);
+            var kb = System.Buffers.ArrayPool<float>.Shared.Rent(2 * channels);
+            try
             {
-                var sumG = new double[channels];
-                var sumGc = new double[channels];
-                BatchNormKernels.GradientSums(x.Span, gy, batch, channels, hw, center, sumG, sumGc);
+                var sumG = sums.AsSpan(0, channels);
+                var sumGc = sums.AsSpan(channels, channels);
+                BatchNormKernels.GradientSums(x.Span, gy, batch, channels, hw, center, sumG, sumGc, activation, scale, shift);
                 if (gamma.RequiresGrad)
                 {
                     var gg = gamma.GradForAccumulate();
@@ -109,11 +92,102 @@ public static partial class TensorOps
                     var gb = beta.GradForAccumulate();
                     for (int c = 0; c < channels; c++) gb[c] += (float)sumG[c];
                 }
+                if (x.RequiresGrad)
+                {
+                    // dx = gamma*invstd * (dy - mean(dy) - xhat * mean(dy * xhat)), expanded per channel.
+                    var k = kb.AsSpan(0, channels);
+                    var b = kb.AsSpan(channels, channels);
+                    for (int c = 0; c < channels; c++)
+                    {
+                        double a = scale[c], st = invStd[c];
+                        k[c] = (float)(-a * st * st * sumGc[c] / count);
+                        b[c] = (float)(-a * sumG[c] / count);
+                    }
+                    var gx = x.GradForWrite(out bool accumulate);
+                    BatchNormKernels.InputGradient(x.Span, gy, batch, channels, hw, center, scale, k, b, gx, accumulate, activation, scale, shift);
+                }
+            }
+            finally
+            {
+                System.Buffers.ArrayPool<float>.Shared.Return(kb);
+                System.Buffers.ArrayPool<double>.Shared.Return(sums);
+            }
+        });
+    }
+
+    /// <summary>
+    /// Eval mode: normalizes with the given running statistics, y = (x - runningMean) / sqrt(runningVar + eps) *
+    /// gamma + beta. Gradients flow into x, gamma and beta with the statistics held fixed.
+    /// </summary>
+    public static Tensor BatchNorm2dEval(Tensor x, Tensor gamma, Tensor beta, Tensor runningMean, Tensor runningVar, float eps)
+        => BatchNorm2dEval(x, gamma, beta, runningMean, runningVar, eps, FusedActivation.None);
+
+    /// <summary>
+    /// Eval mode followed by an activation, y = act(BN(x)). Without gradients (inference) the activation runs inside the
+    /// normalization pass; when a gradient is recorded it is the separate op (eval-mode backward is rare).
+    /// </summary>
+    public static Tensor BatchNorm2dEval(Tensor x, Tensor gamma, Tensor beta, Tensor runningMean, Tensor runningVar, float eps, FusedActivation activation)
+    {
+        bool fuse = activation != FusedActivation.None && !Tensor.ShouldRecord([x, gamma, beta]);
+        var y = BatchNorm2dEvalCore(x, gamma, beta, runningMean, runningVar, eps, fuse ? activation : FusedActivation.None);
+        if (fuse || activation == FusedActivation.None) return y;
+        return activation == FusedActivation.ReLU ? ReLU(y) : HardSwish(y);
+    }
+
+    private static Tensor BatchNorm2dEvalCore(Tensor x, Tensor gamma, Tensor beta, Tensor runningMean, Tensor runningVar, float eps, FusedActivation activation)
+    {
+        var (batch, channels, hw) = CheckBatchNorm("BatchNorm2dEval", x, gamma, beta, eps);
+        ArgumentNullException.ThrowIfNull(runningMean);
+        ArgumentNullException.ThrowIfNull(runningVar);
+        if (runningMean.Numel != channels || runningVar.Numel != channels)
+            throw new ArgumentException($"BatchNorm2dEval: running mean {ShapeUtil.Format(runningMean.Shape)} and var {ShapeUtil.Format(runningVar.Shape)} must have {channels} elements for x {ShapeUtil.Format(x.Shape)}.");
+        // center (a copy of the running mean), 1/std and gamma/std per channel, in one buffer from the arena when one
+        // is active (no per-call arrays in inference).
+        var coefficients = Tensor.ForOp(false, 3 * channels).Data;
+        var center = coefficients.AsMemory(0, channels);
+        var invStd = coefficients.AsMemory(channels, channels);
+        var scale = coefficients.AsMemory(2 * channels, channels);
+        for (int c = 0; c < channels; c++)
+        {
+            if (!(runningVar.Data[c] + eps > 0))
+                throw new ArgumentException($"BatchNorm2dEval: running variance of channel {c} is {runningVar.Data[c]}; var + eps must be > 0.", nameof(runningVar));
+            float inv = (float)(1.0 / Math.Sqrt((double)runningVar.Data[c] + eps));
+            coefficients[c] = runningMean.Data[c];
+            coefficients[channels + c] = inv;
+            coefficients[2 * channels + c] = gamma.Data[c] * inv;
+        }
+        var y = Tensor.ForOp(false, x.Shape);
+        BatchNormKernels.Normalize(x.Span, batch, channels, hw, center.Span, scale.Span, beta.Span, y.Span, activation);
+        // A fused activation only runs when nothing records (see the caller); Record then just marks the profiler.
+        string opName = activation switch
+        {
+            FusedActivation.ReLU => "BatchNorm2dEval+ReLU",
+            FusedActivation.HardSwish => "BatchNorm2dEval+HardSwish",
+            _ => "BatchNorm2dEval",
+        };
+        return Autograd.Record(y, opName, new[] { x, gamma, beta }, o =>
+        {
+            var gy = o.Grad!.Span;
+            if (gamma.RequiresGrad || beta.RequiresGrad)
+            {
+                var sumG = new double[channels];
+                var sumGc = new double[channels];
+                BatchNormKernels.GradientSums(x.Span, gy, batch, channels, hw, center.Span, sumG, sumGc);
+                if (gamma.RequiresGrad)
+                {
+                    var gg = gamma.GradForAccumulate();
+                    for (int c = 0; c < channels; c++) gg[c] += (float)(sumGc[c] * invStd.Span[c]);
+                }
+                if (beta.RequiresGrad)
+                {
+                    var gb = beta.GradForAccumulate();
+                    for (int c = 0; c < channels; c++) gb[c] += (float)sumG[c];
+                }
             }
             if (x.RequiresGrad)
             {
                 var zeros = new float[channels];
-                BatchNormKernels.InputGradientAdd(x.Span, gy, batch, channels, hw, center, scale, zeros, zeros, x.GradForAccumulate());
+                BatchNormKernels.InputGradientAdd(x.Span, gy, batch, channels, hw, center.Span, scale.Span, zeros, zeros, x.GradForAccumulate());
             }
         });
     }

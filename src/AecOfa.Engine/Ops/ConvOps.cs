@@ -6,8 +6,8 @@ namespace AecOfa.Engine.Ops;
 /// <summary>
 /// 2-D convolution over NCHW. Three paths, chosen by geometry: depthwise (groups == Cin == Cout) through
 /// <see cref="DepthwiseConv"/>; pointwise (1x1, stride 1, no padding, groups 1) as one GEMM per clip,
-/// Y_n (Cout, HW) = W (Cout, Cin) x X_n (Cin, HW); everything else as im2col + one GEMM per clip and group.
-/// Everything runs sequentially in a fixed order, so results are deterministic.
+/// Y_n (Cout, HW) = W (Cout, Cin) x X_n (Cin, HW), or one GEMM over the batch for small maps (PointwiseConv.cs); everything else as im2col + one GEMM per clip and group.
+/// Kernels split work over threads without changing any element's arithmetic, so results are deterministic.
 /// </summary>
 public static partial class TensorOps
 {
@@ -19,15 +19,31 @@ public static partial class TensorOps
     public static Tensor Conv2d(Tensor x, Tensor w, Tensor? bias, int strideH, int strideW, int padH, int padW, int groups)
     {
         var g = ConvGeometryOf(x, w, bias, strideH, strideW, padH, padW, groups);
-        var y = Tensor.Zeros(g.Batch, g.OutChannels, g.OutH, g.OutW);
+        var y = Tensor.ForOp(false, g.Batch, g.OutChannels, g.OutH, g.OutW);
         ConvForward(g, x.Span, w.Span, y.Span);
         if (bias is not null) AddChannelBias(y.Span, bias.Span, g.Batch, g.OutChannels, g.OutH * g.OutW);
         var inputs = bias is null ? new[] { x, w } : new[] { x, w, bias };
-        return Autograd.Record(y, "Conv2d", inputs, o =>
+        string opName = g.IsDepthwise ? "Conv2d.Depthwise" : IsPointwise(g) ? "Conv2d.Pointwise" : "Conv2d";
+        return Autograd.Record(y, opName, inputs, o =>
         {
             var gy = o.Grad!.Span;
-            if (x.RequiresGrad) ConvBackwardInput(g, gy, w.Span, x.GradForAccumulate());
-            if (w.RequiresGrad) ConvBackwardWeight(g, x.Span, gy, w.GradForAccumulate());
+            if (IsPointwise(g) && UsePointwiseBatched(g) && (x.RequiresGrad || w.RequiresGrad))
+            {
+                bool accumulate = true;
+                var gx = x.RequiresGrad ? x.GradForWrite(out accumulate) : default;
+                PointwiseBackwardBatched(g, x.Span, w.Span, gy, gx, w.RequiresGrad ? w.GradForAccumulate() : default, accumulate);
+            }
+            else
+            {
+                if (x.RequiresGrad && IsPointwise(g))
+                {
+                    // A fresh input gradient is written by the GEMM directly (no clearing pass).
+                    var gx = x.GradForWrite(out bool accumulate);
+                    RunPerClip(ClipWork.PointwiseBackwardInput, g, gy, w.Span, gx, accumulate);
+                }
+                else if (x.RequiresGrad) ConvBackwardInput(g, gy, w.Span, x.GradForAccumulate());
+                if (w.RequiresGrad) ConvBackwardWeight(g, x.Span, gy, w.GradForAccumulate());
+            }
             if (bias is { RequiresGrad: true }) BiasGradient(gy, bias.GradForAccumulate(), g.Batch, g.OutChannels, g.OutH * g.OutW);
         });
     }
@@ -60,58 +76,19 @@ public static partial class TensorOps
     internal static void ConvForward(in ConvGeometry g, ReadOnlySpan<float> x, ReadOnlySpan<float> w, Span<float> y)
     {
         if (g.IsDepthwise) { DepthwiseConv.Forward(g, x, w, y); return; }
-        int inPlane = g.InChannels * g.InH * g.InW, outHw = g.OutH * g.OutW, outPlane = g.OutChannels * outHw;
-        if (IsPointwise(g))
+        if (IsPointwise(g) && UsePointwiseBatched(g))
         {
-            for (int n = 0; n < g.Batch; n++)
-                Gemm.Sgemm(false, false, g.OutChannels, outHw, g.InChannels, w, g.InChannels,
-                    x.Slice(n * inPlane, inPlane), outHw, y.Slice(n * outPlane, outPlane), outHw, accumulate: false);
+            PointwiseForwardBatched(g, x, w, y);
             return;
         }
-        int cinG = g.InChannelsPerGroup, coutG = g.OutChannelsPerGroup, kG = cinG * g.KernelH * g.KernelW;
-        var colBuf = ArrayPool<float>.Shared.Rent(kG * outHw);
-        try
-        {
-            var col = colBuf.AsSpan(0, kG * outHw);
-            for (int n = 0; n < g.Batch; n++)
-                for (int gr = 0; gr < g.Groups; gr++)
-                {
-                    Im2Col.Unfold(g, x.Slice(n * inPlane, inPlane), gr * cinG, cinG, col);
-                    Gemm.Sgemm(false, false, coutG, outHw, kG, w.Slice(gr * coutG * kG, coutG * kG), kG, col, outHw,
-                        y.Slice(n * outPlane + gr * coutG * outHw, coutG * outHw), outHw, accumulate: false);
-                }
-        }
-        finally { ArrayPool<float>.Shared.Return(colBuf); }
+        RunPerClip(IsPointwise(g) ? ClipWork.PointwiseForward : ClipWork.Im2ColForward, g, x, w, y);
     }
 
     /// <summary>Adds the input gradient into gx.</summary>
     internal static void ConvBackwardInput(in ConvGeometry g, ReadOnlySpan<float> gy, ReadOnlySpan<float> w, Span<float> gx)
     {
         if (g.IsDepthwise) { DepthwiseConv.BackwardInput(g, gy, w, gx); return; }
-        int inPlane = g.InChannels * g.InH * g.InW, outHw = g.OutH * g.OutW, outPlane = g.OutChannels * outHw;
-        if (IsPointwise(g))
-        {
-            // dX_n (Cin, HW) += W^T (Cin, Cout) x dY_n (Cout, HW)
-            for (int n = 0; n < g.Batch; n++)
-                Gemm.Sgemm(true, false, g.InChannels, outHw, g.OutChannels, w, g.InChannels,
-                    gy.Slice(n * outPlane, outPlane), outHw, gx.Slice(n * inPlane, inPlane), outHw, accumulate: true);
-            return;
-        }
-        int cinG = g.InChannelsPerGroup, coutG = g.OutChannelsPerGroup, kG = cinG * g.KernelH * g.KernelW;
-        var colBuf = ArrayPool<float>.Shared.Rent(kG * outHw);
-        try
-        {
-            var col = colBuf.AsSpan(0, kG * outHw);
-            for (int n = 0; n < g.Batch; n++)
-                for (int gr = 0; gr < g.Groups; gr++)
-                {
-                    // dCol (kG, OHW) = W_g^T (kG, coutG) x dY_g (coutG, OHW), then fold back into the image.
-                    Gemm.Sgemm(true, false, kG, outHw, coutG, w.Slice(gr * coutG * kG, coutG * kG), kG,
-                        gy.Slice(n * outPlane + gr * coutG * outHw, coutG * outHw), outHw, col, outHw, accumulate: false);
-                    Im2Col.FoldAdd(g, col, gr * cinG, cinG, gx.Slice(n * inPlane, inPlane));
-                }
-        }
-        finally { ArrayPool<float>.Shared.Return(colBuf); }
+        RunPerClip(IsPointwise(g) ? ClipWork.PointwiseBackwardInput : ClipWork.Im2ColBackwardInput, g, gy, w, gx);
     }
 
     /// <summary>Adds the weight gradient into gw.</summary>
@@ -121,10 +98,8 @@ public static partial class TensorOps
         int inPlane = g.InChannels * g.InH * g.InW, outHw = g.OutH * g.OutW, outPlane = g.OutChannels * outHw;
         if (IsPointwise(g))
         {
-            // dW (Cout, Cin) += dY_n (Cout, HW) x X_n^T (HW, Cin)
-            for (int n = 0; n < g.Batch; n++)
-                Gemm.Sgemm(false, true, g.OutChannels, g.InChannels, outHw, gy.Slice(n * outPlane, outPlane), outHw,
-                    x.Slice(n * inPlane, inPlane), outHw, gw, g.InChannels, accumulate: true);
+            // dW (Cout, Cin) += sum over n of dY_n (Cout, HW) x X_n^T (HW, Cin), without packing (long-K dot kernel).
+            RowDotProducts.Accumulate(gy, x, g.Batch, g.OutChannels, g.InChannels, outHw, gw);
             return;
         }
         int cinG = g.InChannelsPerGroup, coutG = g.OutChannelsPerGroup, kG = cinG * g.KernelH * g.KernelW;

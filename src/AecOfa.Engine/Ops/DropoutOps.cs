@@ -14,9 +14,9 @@ public static partial class TensorOps
         if (!(p >= 0f && p <= 1f)) throw new ArgumentException($"Dropout: p must be in [0, 1], got {p}.", nameof(p));
         if (!training || p == 0f) return x;
         float scale = p == 1f ? 0f : 1f / (1f - p);
-        var mask = new float[x.Numel];
+        var mask = Tensor.ForOp(false, x.Shape).Data; // scratch from the arena when one is active
         for (int i = 0; i < mask.Length; i++) mask[i] = rng.NextDouble() >= p ? scale : 0f;
-        var y = Tensor.Zeros(x.Shape);
+        var y = Tensor.ForOp(false, x.Shape);
         System.Numerics.Tensors.TensorPrimitives.Multiply(x.Span, mask, y.Span);
         return Autograd.Record(y, "Dropout", new[] { x }, o =>
         {

@@ -9,14 +9,22 @@ public static partial class TensorOps
     public static Tensor Add(Tensor a, Tensor b)
     {
         ShapeUtil.RequireSame("Add", a, b);
-        var y = Tensor.Zeros(a.Shape);
+        var y = Tensor.ForOp(false, a.Shape);
         TensorPrimitives.Add(a.Span, b.Span, y.Span);
         return Autograd.Record(y, "Add", new[] { a, b }, o =>
         {
             var g = o.Grad!.Span;
-            if (a.RequiresGrad) TensorPrimitives.Add(a.GradForAccumulate(), g, a.GradForAccumulate());
-            if (b.RequiresGrad) TensorPrimitives.Add(b.GradForAccumulate(), g, b.GradForAccumulate());
+            if (a.RequiresGrad) AddInto(a, g);
+            if (b.RequiresGrad) AddInto(b, g);
         });
+    }
+
+    /// <summary>t.Grad += g, or a copy of g when t has no gradient yet (no clearing pass).</summary>
+    private static void AddInto(Tensor t, ReadOnlySpan<float> g)
+    {
+        var gt = t.GradForWrite(out bool accumulate);
+        if (accumulate) TensorPrimitives.Add(gt, g, gt);
+        else g.CopyTo(gt);
     }
 
     /// <summary>Mean of all elements, as a one-element tensor.</summary>

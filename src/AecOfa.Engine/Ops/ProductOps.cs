@@ -9,7 +9,7 @@ public static partial class TensorOps
         ArgumentNullException.ThrowIfNull(a);
         ArgumentNullException.ThrowIfNull(b);
         ShapeUtil.RequireSame("Mul", a, b);
-        var y = Tensor.Zeros(a.Shape);
+        var y = Tensor.ForOp(false, a.Shape);
         System.Numerics.Tensors.TensorPrimitives.Multiply(a.Span, b.Span, y.Span);
         return Autograd.Record(y, "Mul", new[] { a, b }, o =>
         {
@@ -21,7 +21,7 @@ public static partial class TensorOps
 
     /// <summary>
     /// y[n, c, h, w] = x[n, c, h, w] * s[n, c]: x (N, C, H, W), s (N, C). Gradients flow into both
-    /// (ds[n, c] = sum over h, w of dy * x, summed in float64 in a fixed order).
+    /// (ds[n, c] = sum over h, w of dy * x, summed per plane in a fixed order: deterministic).
     /// </summary>
     public static Tensor ChannelScale(Tensor x, Tensor s)
     {
@@ -31,7 +31,7 @@ public static partial class TensorOps
         if (s.Rank != 2 || s.Shape[0] != x.Shape[0] || s.Shape[1] != x.Shape[1])
             throw new ArgumentException($"ChannelScale: s must have shape (N, C) = ({x.Shape[0]}, {x.Shape[1]}) for x {ShapeUtil.Format(x.Shape)}, got {ShapeUtil.Format(s.Shape)}.", nameof(s));
         int planes = s.Numel, hw = x.Shape[2] * x.Shape[3];
-        var y = Tensor.Zeros(x.Shape);
+        var y = Tensor.ForOp(false, x.Shape);
         var xs = x.Data;
         var ss = s.Data;
         var ys = y.Data;
@@ -39,22 +39,11 @@ public static partial class TensorOps
             System.Numerics.Tensors.TensorPrimitives.Multiply(xs.AsSpan(p * hw, hw), ss[p], ys.AsSpan(p * hw, hw));
         return Autograd.Record(y, "ChannelScale", new[] { x, s }, o =>
         {
-            var gy = o.Grad!.Data;
-            if (x.RequiresGrad)
-            {
-                var gx = x.GradForAccumulate();
-                for (int p = 0; p < planes; p++)
-                {
-                    var dst = gx.Slice(p * hw, hw);
-                    System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(gy.AsSpan(p * hw, hw), ss[p], dst, dst);
-                }
-            }
-            if (s.RequiresGrad)
-            {
-                var gs = s.GradForAccumulate();
-                for (int p = 0; p < planes; p++)
-                    gs[p] += (float)Kernels.DeterministicSum.Dot(gy.AsSpan(p * hw, hw), xs.AsSpan(p * hw, hw));
-            }
+            // One pass over gy and x for both gradients (ds per plane in a fixed order: deterministic).
+            bool accumulate = false;
+            var gx = x.RequiresGrad ? x.GradForWrite(out accumulate) : default;
+            var gs = s.RequiresGrad ? s.GradForAccumulate() : default;
+            Kernels.PlaneKernels.ScaleBackward(xs, ss, o.Grad!.Span, planes, hw, gx, accumulate, gs);
         });
     }
 }

@@ -36,7 +36,7 @@ public static partial class TensorOps
         }
         if (ShapeUtil.Numel(resolved) != x.Numel)
             throw new ArgumentException($"Reshape: x {ShapeUtil.Format(x.Shape)} has {x.Numel} elements, target shape {ShapeUtil.Format(shape)} has {ShapeUtil.Numel(resolved)}.", nameof(shape));
-        var y = new Tensor(x.Data, resolved);
+        var y = Tensor.ViewOf(x, resolved);
         return Autograd.Record(y, "Reshape", new[] { x }, o =>
         {
             var gx = x.GradForAccumulate();
@@ -73,7 +73,7 @@ public static partial class TensorOps
         for (int i = 0; i < axis; i++) outer *= x.Shape[i];
         for (int i = axis + 1; i < x.Rank; i++) inner *= x.Shape[i];
         if (start == 0 && length == dim) return Reshape(x, shape); // whole axis: a view with gradient pass-through
-        var y = Tensor.Zeros(shape);
+        var y = Tensor.ForOp(true, shape);
         int run = length * inner;
         var xs = x.Span;
         var ys = y.Span;
@@ -108,7 +108,7 @@ public static partial class TensorOps
         var shape = (int[])w.Shape.Clone();
         shape[^2] = size;
         shape[^1] = size;
-        var y = Tensor.Zeros(shape);
+        var y = Tensor.ForOp(true, shape);
         var ws = w.Span;
         var ys = y.Span;
         for (int p = 0; p < planes; p++)

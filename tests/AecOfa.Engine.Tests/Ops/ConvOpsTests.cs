@@ -55,6 +55,8 @@ public class ConvOpsTests
         new[] { 1, 1, 5, 9, 3, 3, 3, 1, 1, 1, 1, 1, 1 },     // single channel, same padding
         new[] { 3, 3, 5, 9, 7, 5, 5, 2, 2, 2, 2, 1, 0 },     // stride 2, odd sizes
         new[] { 3, 7, 17, 31, 33, 1, 1, 1, 1, 0, 0, 1, 1 },  // pointwise GEMM path
+        new[] { 3, 7, 3, 5, 33, 1, 1, 1, 1, 0, 0, 1, 1 },    // pointwise, small map: one GEMM over the batch
+        new[] { 7, 33, 1, 1, 3, 1, 1, 1, 1, 0, 0, 1, 1 },    // pointwise on 1x1 maps (squeeze-excitation)
         new[] { 3, 7, 5, 9, 3, 1, 1, 2, 2, 0, 0, 1, 0 },     // 1x1 stride 2 (im2col path)
         new[] { 1, 3, 17, 31, 7, 7, 7, 2, 2, 3, 3, 1, 1 },   // 7x7 stem-like
         new[] { 3, 7, 5, 9, 7, 3, 3, 1, 1, 1, 1, 7, 0 },     // depthwise 3x3
@@ -77,6 +79,22 @@ public class ConvOpsTests
         OpCheck.Run(40, inputs.ToArray(),
             t => TensorOps.Conv2d(t[0], t[1], hasBias ? t[2] : null, sh, sw, ph, pw, groups),
             ConvReference(n, cin, h, w, cout, kh, kw, sh, sw, ph, pw, groups, hasBias));
+    }
+
+    [Theory]
+    [InlineData(9, 9)] // per-clip 1x1 path (81 positions)
+    [InlineData(3, 5)] // batched 1x1 path (15 positions)
+    public void PointwiseConv_InputUsedTwice_AccumulatesBothGradients(int h, int w)
+    {
+        // The first backward writes the fresh input gradient, the second must add to it.
+        var x = Tensor.Randn(new Random(4), 1f, 3, 5, h, w);
+        x.RequiresGrad = true;
+        var wt = Tensor.Randn(new Random(5), 1f, 7, 5, 1, 1);
+        TensorOps.Mean(TensorOps.Conv2d(x, wt)).Backward();
+        var once = (float[])x.Grad!.Data.Clone();
+        x.ZeroGrad();
+        TensorOps.Mean(TensorOps.Add(TensorOps.Conv2d(x, wt), TensorOps.Conv2d(x, wt))).Backward();
+        for (int i = 0; i < once.Length; i++) Assert.Equal(2 * once[i], x.Grad!.Data[i], 1e-6);
     }
 
     [Fact]

@@ -1,0 +1,131 @@
+namespace AecOfa.Engine;
+
+/// <summary>
+/// An opt-in, exact-size buffer pool for tensor storage, so that a training loop allocates (almost) nothing per
+/// step once warm. While a scope from <see cref="Begin"/> is active on a thread, every op result, every gradient
+/// buffer and op scratch on that thread take their storage from this arena. Intermediate gradients go back to the
+/// pool as soon as backward has consumed them (nothing else can reference them). When the scope ends, everything
+/// else handed out inside it goes back too: those tensors are RELEASED (reading their data throws
+/// ObjectDisposedException), and leaf gradients allocated inside the scope are set to null on their tensors, so
+/// a parameter never points at recycled storage. Read what you need (loss.Item(), Detach()) and run the optimizer
+/// step before the scope ends. Tensors created outside a scope (Tensor.Zeros, parameters, inputs) are never touched.
+/// One arena serves one thread at a time; scopes do not nest.
+/// </summary>
+public sealed class TensorArena
+{
+    [ThreadStatic] private static TensorArena? t_current;
+
+    private readonly Dictionary<int, Stack<float[]>> _free = new();
+    private readonly List<(Tensor Tensor, Tensor? Owner, bool OwnsStorage)> _issued = new();
+    private int _ownerThread = -1;
+
+    /// <summary>The arena active on this thread, or null.</summary>
+    internal static TensorArena? Current => t_current;
+
+    /// <summary>Buffers handed out that came from the pool (a warm step rents everything from the pool).</summary>
+    public long Reused { get; private set; }
+
+    /// <summary>Buffers that had to be allocated because the pool had none of that size.</summary>
+    public long Allocated { get; private set; }
+
+    /// <summary>Floats held in free buffers right now (the arena's footprint between steps).</summary>
+    public long PooledFloats
+    {
+        get
+        {
+            long s = 0;
+            foreach (var (len, stack) in _free) s += (long)len * stack.Count;
+            return s;
+        }
+    }
+
+    /// <summary>Activates this arena on the calling thread until the returned scope is disposed.</summary>
+    public Scope Begin()
+    {
+        if (t_current is not null)
+            throw new InvalidOperationException("TensorArena.Begin: an arena scope is already active on this thread (scopes do not nest).");
+        if (_ownerThread != -1)
+            throw new InvalidOperationException("TensorArena.Begin: this arena is already active on another thread.");
+        _ownerThread = Environment.CurrentManagedThreadId;
+        t_current = this;
+        return new Scope(this);
+    }
+
+    /// <summary>Drops every pooled buffer (the GC reclaims them). Only between scopes.</summary>
+    public void Clear()
+    {
+        if (_ownerThread != -1) throw new InvalidOperationException("TensorArena.Clear: a scope is active.");
+        _free.Clear();
+    }
+
+    internal float[] Rent(int length, bool zeroed)
+    {
+        if (_free.TryGetValue(length, out var stack) && stack.Count > 0)
+        {
+            Reused++;
+            var buffer = stack.Pop();
+            if (zeroed) Array.Clear(buffer);
+            return buffer;
+        }
+        Allocated++;
+        return new float[length];
+    }
+
+    internal void Track(Tensor t, Tensor? owner) => _issued.Add((t, owner, true));
+
+    internal void TrackView(Tensor t) => _issued.Add((t, null, false));
+
+    /// <summary>Returns an intermediate gradient right after backward consumed it (only tensors this arena owns).</summary>
+    internal static void ReleaseEarly(Tensor t)
+    {
+        var arena = t_current;
+        if (arena is null) return;
+        // Only buffers handed out in this scope are ours; the linear search is over the tail, where recent grads are.
+        var issued = arena._issued;
+        for (int i = issued.Count - 1; i >= 0; i--)
+        {
+            if (!ReferenceEquals(issued[i].Tensor, t)) continue;
+            if (issued[i].OwnsStorage && t.Release() is { } data) arena.Return(data);
+            return;
+        }
+    }
+
+    private void Return(float[] data)
+    {
+        if (!_free.TryGetValue(data.Length, out var stack))
+        {
+            stack = new Stack<float[]>();
+            _free[data.Length] = stack;
+        }
+        stack.Push(data);
+    }
+
+    private void End()
+    {
+        foreach (var (t, owner, owns) in _issued)
+        {
+            if (owner is not null && ReferenceEquals(owner.Grad, t)) owner.Grad = null;
+            var data = t.Release();
+            if (owns && data is not null) Return(data);
+        }
+        _issued.Clear();
+        _ownerThread = -1;
+        t_current = null;
+    }
+
+    /// <summary>The active period of an arena; disposing it releases everything handed out inside it.</summary>
+    public readonly struct Scope : IDisposable
+    {
+        private readonly TensorArena? _arena;
+
+        internal Scope(TensorArena arena) => _arena = arena;
+
+        public void Dispose()
+        {
+            if (_arena is null) return;
+            if (_arena._ownerThread != Environment.CurrentManagedThreadId)
+                throw new InvalidOperationException("TensorArena scope disposed on another thread than the one that began it (or twice).");
+            _arena.End();
+        }
+    }
+}
