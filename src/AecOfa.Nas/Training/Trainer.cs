@@ -25,6 +25,8 @@ namespace AecOfa.Nas.Training;
 /// </summary>
 public sealed class Trainer
 {
+    private readonly TensorArena _arena = new();
+
     private const string MetaPrefix = "train.";
 
     private readonly OfaSupernet _supernet;
@@ -119,11 +121,17 @@ public sealed class Trainer
     public StepReport TrainStep(Tensor features, Tensor targets, long step, int epoch, ILearningRateSchedule schedule)
     {
         ArgumentNullException.ThrowIfNull(schedule);
-        var losses = AccumulateGradients(features, targets, step);
-        if (Options.GradientClipValue > 0f) GradientClipping.ClipByValue(_supernet.Parameters(), Options.GradientClipValue);
         float lr = schedule.LearningRate(step);
-        Optimizer.LearningRate = lr;
-        Optimizer.Step();
+        IReadOnlyList<(string Role, float Loss)> losses;
+        // The whole step (forwards, backwards, update) runs in one arena scope: activations and gradients reuse
+        // the previous step's buffers, so a warm step allocates almost nothing.
+        using (_arena.Begin())
+        {
+            losses = AccumulateGradients(features, targets, step);
+            if (Options.GradientClipValue > 0f) GradientClipping.ClipByValue(_supernet.Parameters(), Options.GradientClipValue);
+            Optimizer.LearningRate = lr;
+            Optimizer.Step();
+        }
         double total = 0;
         foreach (var (_, loss) in losses) total += loss;
         return new StepReport(step, epoch + 1, lr, losses, (float)total, features.Shape[0]);

@@ -122,6 +122,29 @@ public class TrainingSandwichTests
     }
 
     [Fact]
+    public void Arena_backed_step_updates_the_weights_exactly_like_a_plain_step()
+    {
+        var data = new TrainingTestData(6, Space.Classes, seed: 8);
+        var options = new TrainerOptions { Epochs = 1, BatchSize = 6, Seed = 3 };
+        var schedule = new ConstantLearningRate(0.05f);
+
+        var pooled = Build(31);
+        var pooledTrainer = new Trainer(pooled, new SandwichStrategy(2), options);
+        var plain = Build(31);
+        var plainTrainer = new Trainer(plain, new SandwichStrategy(2), options);
+        for (long step = 0; step < 3; step++) // later steps run on recycled buffers
+        {
+            pooledTrainer.TrainStep(data.Features, data.Targets, step, 0, schedule);
+            plainTrainer.AccumulateGradients(data.Features, data.Targets, step);
+            GradientClipping.ClipByValue(plain.Parameters(), options.GradientClipValue);
+            plainTrainer.Optimizer.LearningRate = 0.05f;
+            plainTrainer.Optimizer.Step();
+        }
+        var expected = plain.NamedParameters().ToDictionary(p => p.Name, p => p.Parameter.Data);
+        foreach (var (name, p) in pooled.NamedParameters()) Assert.True(expected[name].AsSpan().SequenceEqual(p.Data), name);
+    }
+
+    [Fact]
     public void Dropout_masks_come_only_from_the_callers_generator()
     {
         var net = TinySupernet.Build(21); // dropout 0.1
