@@ -7,10 +7,10 @@ public static class CommandCatalog
 {
     public static IEnumerable<Command> All()
     {
-        yield return SpaceCommand.Create();
-        yield return BenchCommand.Create();
+        yield return DemoCommand.Create();
         yield return SynthCommand.Create();
         yield return ManifestCommand.Create();
-        yield return DemoCommand.Create();
+        yield return SpaceCommand.Create();
+        yield return BenchCommand.Create();
     }
 }
