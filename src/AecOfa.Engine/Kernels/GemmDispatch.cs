@@ -4,11 +4,12 @@ namespace AecOfa.Engine.Kernels;
 public static partial class Gemm
 {
     /// <summary>
-    /// Below this many multiply-adds (about 40-80 us on one core) one thread finishes before a pool wake-up pays
-    /// off. Measured: at 2.1 M MACs (a 4x7-map 1x1 conv of one clip) two threads were slower than one on the
-    /// shared 2-core machine.
+    /// Below this many multiply-adds (about 10-25 us on one core) one thread finishes before a split pays off.
+    /// Was 4 M when pool workers blocked between regions (a futex wake-up each); since they spin for 1 ms, a hot
+    /// worker starts in about a microsecond and 1 M MACs split well (smallest reference subnet, 2 threads:
+    /// 284-402 -> 419-435 samples/s together with the element-wise threshold 256 K -> 64 K).
     /// </summary>
-    internal const long ParallelMinMacs = 1L << 22;
+    internal const long ParallelMinMacs = 1L << 20;
 
     /// <summary>
     /// Sgemm with the choices forced (tests and benchmarks): kernel path (Auto = best available), route

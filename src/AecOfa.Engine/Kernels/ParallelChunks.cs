@@ -10,9 +10,10 @@ internal static unsafe class ParallelChunks
 {
     /// <summary>
     /// Element-wise and per-channel passes over fewer elements than this stay on the calling thread: a memory-bound pass
-    /// over 256 K floats takes tens of microseconds, about what waking a blocked pool thread can cost.
+    /// over 64 K floats takes about 10-20 microseconds, while handing a range to a pool worker that is still spinning
+    /// (see WorkerPool's Signal) costs about a microsecond. Was 256 K while workers blocked between regions.
     /// </summary>
-    public const int MinParallelElements = 1 << 18;
+    public const int MinParallelElements = 1 << 16;
 
     public readonly struct Args
     {

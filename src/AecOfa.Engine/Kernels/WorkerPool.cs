@@ -122,6 +122,9 @@ public static unsafe class WorkerPool
         private readonly object _lock = new();
         private int _set, _waiters;
 
+        /// <summary>How long a waiter spins (yielding) before it blocks on the monitor: 1 ms.</summary>
+        private static readonly long SpinTicks = System.Diagnostics.Stopwatch.Frequency / 1000;
+
         public void Reset() => Volatile.Write(ref _set, 0);
 
         public void Set()
@@ -133,11 +136,17 @@ public static unsafe class WorkerPool
 
         public void Wait()
         {
+            // Spin by time, not by count: between two parallel regions of a training step the caller runs serial
+            // glue and small ops for tens to hundreds of microseconds; a worker that blocked by then pays a futex
+            // wake-up (tens of microseconds) at the next region, which for the many short regions of a small
+            // network costs more than the region saves.
             var spinner = new SpinWait();
-            for (int i = 0; i < 100; i++)
+            long deadline = System.Diagnostics.Stopwatch.GetTimestamp() + SpinTicks;
+            while (true)
             {
                 if (Volatile.Read(ref _set) != 0) return;
                 spinner.SpinOnce(sleep1Threshold: -1);
+                if (spinner.Count >= 100 && System.Diagnostics.Stopwatch.GetTimestamp() > deadline) break;
             }
             lock (_lock)
             {

@@ -103,6 +103,22 @@ public static partial class TensorOps
             return;
         }
         int cinG = g.InChannelsPerGroup, coutG = g.OutChannelsPerGroup, kG = cinG * g.KernelH * g.KernelW;
+        if (g.Groups == 1 && (long)g.Batch * kG * outHw <= 1 << 22)
+        {
+            // Small column matrices (the stem: 9 x OHW per clip): unfold every clip, then one long-K dot-product
+            // pass dW (Cout, kG) += sum over n of dY_n x Col_n^T, split over output rows (bitwise independent of the
+            // thread count), instead of a serial clip loop of tiny packed GEMMs.
+            var allBuf = ArrayPool<float>.Shared.Rent(g.Batch * kG * outHw);
+            try
+            {
+                var cols = allBuf.AsSpan(0, g.Batch * kG * outHw);
+                for (int n = 0; n < g.Batch; n++)
+                    Im2Col.Unfold(g, x.Slice(n * inPlane, inPlane), 0, cinG, cols.Slice(n * kG * outHw, kG * outHw));
+                RowDotProducts.Accumulate(gy, cols, g.Batch, g.OutChannels, kG, outHw, gw);
+            }
+            finally { ArrayPool<float>.Shared.Return(allBuf); }
+            return;
+        }
         var colBuf = ArrayPool<float>.Shared.Rent(kG * outHw);
         try
         {

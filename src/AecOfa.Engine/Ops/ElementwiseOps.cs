@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using AecOfa.Engine.Kernels;
 
 namespace AecOfa.Engine.Ops;
 
@@ -10,7 +11,7 @@ public static partial class TensorOps
     {
         ShapeUtil.RequireSame("Add", a, b);
         var y = Tensor.ForOp(false, a.Shape);
-        TensorPrimitives.Add(a.Span, b.Span, y.Span);
+        ElementwiseKernels.Add(a.Span, b.Span, y.Span);
         return Autograd.Record(y, "Add", new[] { a, b }, o =>
         {
             var g = o.Grad!.Span;
@@ -23,8 +24,8 @@ public static partial class TensorOps
     private static void AddInto(Tensor t, ReadOnlySpan<float> g)
     {
         var gt = t.GradForWrite(out bool accumulate);
-        if (accumulate) TensorPrimitives.Add(gt, g, gt);
-        else g.CopyTo(gt);
+        if (accumulate) ElementwiseKernels.Add(gt, g, gt);
+        else ElementwiseKernels.Copy(g, gt);
     }
 
     /// <summary>Mean of all elements, as a one-element tensor.</summary>
