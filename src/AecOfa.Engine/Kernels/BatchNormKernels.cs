@@ -162,7 +162,7 @@ public static unsafe partial class BatchNormKernels
                 long off = ((long)n * channels + c) * hw;
                 if (act == FusedActivation.None)
                 {
-                    sg += PlaneSumFloat(b.Gy + off, hw);
+                    sg += PlaneKernels.Sum(b.Gy + off, hw);
                     sgx += PlaneDotCentered(b.Gy + off, b.X + off, hw, mu);
                 }
                 else
@@ -207,26 +207,6 @@ public static unsafe partial class BatchNormKernels
             t1 += g * d;
         }
         return (s0 + t0, s1 + t1);
-    }
-
-    /// <summary>Sum of one plane of a gradient: four Vector256 float accumulators (float32 accuracy suffices for gradients).</summary>
-    private static double PlaneSumFloat(float* x, int n)
-    {
-        int i = 0;
-        double s = 0;
-        if (Vector256.IsHardwareAccelerated && n >= 32)
-        {
-            Vector256<float> a0 = default, a1 = default, a2 = default, a3 = default;
-            for (; i <= n - 32; i += 32)
-            {
-                a0 += Vector256.Load(x + i); a1 += Vector256.Load(x + i + 8);
-                a2 += Vector256.Load(x + i + 16); a3 += Vector256.Load(x + i + 24);
-            }
-            s = LaneSum((a0 + a1) + (a2 + a3));
-        }
-        float t = 0;
-        for (; i < n; i++) t += x[i];
-        return s + t;
     }
 
     private static void NormalizeRange(in ParallelChunks.Args args, int p0, int p1)
@@ -361,12 +341,7 @@ public static unsafe partial class BatchNormKernels
         return s + t;
     }
 
-    private static double LaneSum(Vector256<float> v)
-    {
-        double s = 0;
-        for (int l = 0; l < 8; l++) s += v.GetElement(l);
-        return s;
-    }
+    private static double LaneSum(Vector256<float> v) => PlaneKernels.LaneSum(v);
 
     private static double LaneSum(Vector256<double> v) => (v.GetElement(0) + v.GetElement(1)) + (v.GetElement(2) + v.GetElement(3));
 }

@@ -79,7 +79,8 @@ public static unsafe class PlaneKernels
         }
     }
 
-    private static double Sum(float* x, int n)
+    /// <summary>Sum of a plane: four Vector256 float accumulators, fixed order (float32 accuracy suffices for gradients).</summary>
+    internal static double Sum(float* x, int n)
     {
         int i = 0;
         double s = 0;
@@ -117,7 +118,7 @@ public static unsafe class PlaneKernels
         return s + t;
     }
 
-    private static double LaneSum(Vector256<float> v)
+    internal static double LaneSum(Vector256<float> v)
     {
         double s = 0;
         for (int l = 0; l < 8; l++) s += v.GetElement(l);
