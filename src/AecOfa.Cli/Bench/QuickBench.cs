@@ -156,12 +156,13 @@ public sealed class QuickBench
         var y = Tensor.Zeros(batch, space.Classes);
         for (int i = 0; i < y.Numel; i++) y.Data[i] = rng.NextDouble() < 0.3 ? 1f : 0f;
         var sgd = new Sgd(net.NamedParameters(), learningRate: 0.01f, momentum: 0.9f, nesterov: true);
+        var dropout = new Random(6); // dropout 0.1 as in the libtorch peer
         var arena = new TensorArena(); // as the trainer runs: a warm step reuses the previous step's buffers
         void Step()
         {
             using var scope = arena.Begin();
             sgd.ZeroGrad();
-            var loss = TensorOps.BinaryCrossEntropyWithLogits(net.Forward(x), y);
+            var loss = TensorOps.BinaryCrossEntropyWithLogits(net.Forward(x, dropout: dropout), y);
             loss.Backward();
             sgd.Step();
         }

@@ -52,7 +52,6 @@ public sealed class StaticMbv3Network : Module
         FinalExpand = RegisterModule("final_expand", new Conv2d(cin, space.FinalExpandChannels, 1, rng));
         FinalExpandBn = RegisterModule("final_expand_bn", new BatchNorm2d(space.FinalExpandChannels));
         FeatureMix = RegisterModule("feature_mix", new Linear(space.FinalExpandChannels, space.FeatureMixChannels, rng, bias: false));
-        Dropout = RegisterModule("dropout", new Dropout((float)space.Dropout, new Random(seed ^ 0x5EED)));
         Classifier = RegisterModule("classifier", new Linear(space.FeatureMixChannels, space.Classes, rng));
     }
 
@@ -68,15 +67,16 @@ public sealed class StaticMbv3Network : Module
     public Conv2d FinalExpand { get; }
     public BatchNorm2d FinalExpandBn { get; }
     public Linear FeatureMix { get; }
-    public Dropout Dropout { get; }
     public Linear Classifier { get; }
 
     /// <summary>The active blocks in order, with their parameter-name prefixes.</summary>
     public IReadOnlyList<(string Name, StaticMBConv Block)> Blocks => _blocks;
 
     /// <summary>Logits (N, classes) for features x (N, 1, mel bins, frames) at the front end's resolution.
-    /// When <paramref name="tally"/> is given, every convolution and linear layer adds its MACs per example.</summary>
-    public Tensor Forward(Tensor x, MacTally? tally = null)
+    /// When <paramref name="tally"/> is given, every convolution and linear layer adds its MACs per example.
+    /// Dropout (rate <see cref="ArchSpace.Dropout"/>) applies only in training mode with a caller-owned
+    /// <paramref name="dropout"/> generator, as in <see cref="Supernet.OfaSupernet.Forward"/>: no hidden random state.</summary>
+    public Tensor Forward(Tensor x, MacTally? tally = null, Random? dropout = null)
     {
         ArgumentNullException.ThrowIfNull(x);
         if (x.Rank != 4 || x.Shape[1] != 1)
@@ -90,7 +90,9 @@ public sealed class StaticMbv3Network : Module
         h = TensorOps.HardSwish(FinalExpandBn.Forward(Conv(FinalExpand, h, tally, "final_expand")));
         var v = FeatureMix.Forward(TensorOps.GlobalAvgPool2d(h));
         tally?.Linear("feature_mix", FeatureMix);
-        v = Classifier.Forward(Dropout.Forward(TensorOps.HardSwish(v)));
+        v = TensorOps.HardSwish(v);
+        if (dropout is not null && IsTraining) v = TensorOps.Dropout(v, (float)Space.Dropout, dropout, training: true);
+        v = Classifier.Forward(v);
         tally?.Linear("classifier", Classifier);
         return v;
     }
