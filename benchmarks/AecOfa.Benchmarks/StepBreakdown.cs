@@ -6,7 +6,7 @@ using AecOfa.Engine.Kernels;
 namespace AecOfa.Benchmarks;
 
 /// <summary>
-/// `dotnet run -c Release --project benchmarks/AecOfa.Benchmarks -- breakdown [largest|smallest ...] [--threads 1,2] [--steps N] [--unfused] [--no-arena] [--infer]`:
+/// `dotnet run -c Release --project benchmarks/AecOfa.Benchmarks -- breakdown [largest|smallest ...] [--threads 1,2] [--steps N] [--unfused] [--no-arena] [--infer] [--by-shape]`:
 /// warms up, then times N training steps per subnet and thread count, and prints samples/s, bytes allocated per
 /// step, CPU time per step of the calling thread (on a loaded machine, with 1 thread, closer to the undisturbed time than
 /// wall time; the op table then uses that clock too)
@@ -19,13 +19,14 @@ public static class StepBreakdown
         var subnets = new List<string>();
         int[] threads = { 1, 2 };
         int steps = 5;
-        bool fuse = true, arena = true, infer = false;
+        bool fuse = true, arena = true, infer = false, byShape = false;
         for (int i = 0; i < args.Length; i++)
         {
             if (args[i] == "--threads") threads = args[++i].Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
             else if (args[i] == "--steps") steps = int.Parse(args[++i], CultureInfo.InvariantCulture);
             else if (args[i] == "--unfused") fuse = false;
             else if (args[i] == "--infer") infer = true;
+            else if (args[i] == "--by-shape") byShape = true;
             else if (args[i] == "--no-arena") arena = false;
             else subnets.Add(args[i]);
         }
@@ -52,7 +53,7 @@ public static class StepBreakdown
                 double cpuMs = (ThreadCpuClock.Now() - thread0) / 1e6 / steps;
                 long bytes = (GC.GetAllocatedBytesForCurrentThread() - bytes0) / steps;
                 // With one thread the calling thread does all the work: time ops by its CPU clock (robust to a loaded machine).
-                var profiler = t == 1 ? new OpProfiler(ThreadCpuClock.Now, ThreadCpuClock.TicksPerSecond) { Steps = steps } : new OpProfiler { Steps = steps };
+                var profiler = t == 1 ? new OpProfiler(ThreadCpuClock.Now, ThreadCpuClock.TicksPerSecond) { Steps = steps, ByShape = byShape } : new OpProfiler { Steps = steps, ByShape = byShape };
                 for (int i = 0; i < steps; i++) trainer.ProfiledStep(profiler);
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"== {name}, {t} thread(s){(fuse ? "" : ", unfused BN+act")}{(arena ? "" : ", no arena")}: {trainer.Batch * steps / sec:F1} samples/s ({sec * 1000 / steps:F0} ms/step wall, {cpuMs:F0} ms/step CPU of the calling thread), {bytes:N0} B allocated/step (this thread), loss {first:F4} -> {last:F4}"));

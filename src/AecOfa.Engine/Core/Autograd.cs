@@ -10,7 +10,7 @@ public static class Autograd
     /// </summary>
     public static Tensor Record(Tensor output, string opName, Tensor[] inputs, Action<Tensor> backward)
     {
-        OpProfiler.Current?.ForwardMark(opName);
+        OpProfiler.Current?.ForwardMark(opName, output);
         if (!Tensor.ShouldRecord(inputs)) return output;
         output.RequiresGrad = true;
         output.GradFn = new GradNode(opName, inputs, backward);
@@ -56,7 +56,7 @@ public static class Autograd
             {
                 long t0 = profiler.Clock();
                 node.Run(t);
-                profiler.AddBackward(node.OpName, profiler.Clock() - t0);
+                profiler.AddBackward(node.OpName, t, profiler.Clock() - t0);
             }
             else
             {

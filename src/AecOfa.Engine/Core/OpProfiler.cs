@@ -42,6 +42,12 @@ public sealed class OpProfiler
 
     internal static OpProfiler? Current => t_current;
 
+    /// <summary>
+    /// When set, ops are keyed by name AND output shape ("Conv2d.Pointwise 32x48x32x50"), one row per distinct layer
+    /// shape instead of one per op kind (for finding which layers scale badly over threads).
+    /// </summary>
+    public bool ByShape { get; init; }
+
     /// <summary>Steps (or other units) the totals are divided by in <see cref="Report"/>.</summary>
     public int Steps { get; set; } = 1;
 
@@ -59,14 +65,16 @@ public sealed class OpProfiler
     /// <summary>Adds time to a phase, in this profiler's clock ticks (see <see cref="Now"/>).</summary>
     public void AddPhase(string phase, long ticks) => Add(_phases, phase, ticks);
 
-    internal void ForwardMark(string op)
+    internal void ForwardMark(string op, Tensor output)
     {
         long now = _clock();
-        Add(_forward, op, now - _last);
+        Add(_forward, Key(op, output), now - _last);
         _last = now;
     }
 
-    internal void AddBackward(string op, long ticks) => Add(_backward, op, ticks);
+    internal void AddBackward(string op, Tensor output, long ticks) => Add(_backward, Key(op, output), ticks);
+
+    private string Key(string op, Tensor output) => ByShape ? $"{op} {string.Join('x', output.Shape)}" : op;
 
     internal long Clock() => _clock();
 
@@ -94,7 +102,7 @@ public sealed class OpProfiler
             sb.AppendLine(CultureInfo.InvariantCulture, $"{title}: {total * perStep:F1} ms/step");
             foreach (var (k, v) in d.OrderByDescending(kv => kv.Value.Ticks).Select(kv => (kv.Key, kv.Value)))
                 sb.AppendLine(CultureInfo.InvariantCulture,
-                    $"  {k,-28} {v.Ticks * perStep,9:F2} ms  {100.0 * v.Ticks / Math.Max(1, total),5:F1}%  {(double)v.Calls / Math.Max(1, Steps),6:F0} calls");
+                    $"  {k.PadRight(ByShape ? 48 : 28)} {v.Ticks * perStep,9:F2} ms  {100.0 * v.Ticks / Math.Max(1, total),5:F1}%  {(double)v.Calls / Math.Max(1, Steps),6:F0} calls");
         }
         Section("phases", _phases);
         Section("forward ops", _forward);

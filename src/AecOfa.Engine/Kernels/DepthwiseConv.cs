@@ -19,22 +19,50 @@ public static unsafe partial class DepthwiseConv
     public static void BackwardWeight(in ConvGeometry g, ReadOnlySpan<float> x, ReadOnlySpan<float> gy, Span<float> gw)
         => BackwardWeight(g, x, gy, gw, DepthwiseConvIsa.Auto, WorkerPool.MaxThreads);
 
-    internal static void Forward(in ConvGeometry g, ReadOnlySpan<float> x, ReadOnlySpan<float> w, Span<float> y, DepthwiseConvIsa isa, int threads = 1)
+    /// <summary>
+    /// Both gradients in one call: gx += dL/dx and gw += dL/dw. Where the channels-last path is chosen they share one
+    /// transpose of gy per clip; otherwise this is <see cref="BackwardInput(in ConvGeometry, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float})"/>
+    /// then <see cref="BackwardWeight(in ConvGeometry, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float})"/>, with the same results.
+    /// </summary>
+    public static void Backward(in ConvGeometry g, ReadOnlySpan<float> x, ReadOnlySpan<float> gy, ReadOnlySpan<float> w, Span<float> gx, Span<float> gw)
+        => Backward(g, x, gy, w, gx, gw, DepthwiseConvIsa.Auto, WorkerPool.MaxThreads);
+
+    internal static void Forward(in ConvGeometry g, ReadOnlySpan<float> x, ReadOnlySpan<float> w, Span<float> y, DepthwiseConvIsa isa, int threads = 1,
+        DepthwiseConvPath path = DepthwiseConvPath.Auto)
     {
         Validate(g, x.Length, nameof(x), w.Length, y.Length, nameof(y));
-        ForwardParallel(g, x, w, y, isa, threads);
+        if (Resolve(path, g, backward: false)) ChannelsLastParallel(g, x, w, y, default, default, default, threads, forward: true);
+        else ForwardParallel(g, x, w, y, isa, threads);
     }
 
-    internal static void BackwardInput(in ConvGeometry g, ReadOnlySpan<float> gy, ReadOnlySpan<float> w, Span<float> gx, DepthwiseConvIsa isa, int threads = 1)
+    internal static void BackwardInput(in ConvGeometry g, ReadOnlySpan<float> gy, ReadOnlySpan<float> w, Span<float> gx, DepthwiseConvIsa isa, int threads = 1,
+        DepthwiseConvPath path = DepthwiseConvPath.Auto)
     {
         Validate(g, gx.Length, nameof(gx), w.Length, gy.Length, nameof(gy));
-        BackwardInputParallel(g, gy, w, gx, isa, threads);
+        if (Resolve(path, g, backward: true)) ChannelsLastParallel(g, default, w, default, gy, gx, default, threads, forward: false);
+        else BackwardInputParallel(g, gy, w, gx, isa, threads);
     }
 
-    internal static void BackwardWeight(in ConvGeometry g, ReadOnlySpan<float> x, ReadOnlySpan<float> gy, Span<float> gw, DepthwiseConvIsa isa, int threads = 1)
+    internal static void BackwardWeight(in ConvGeometry g, ReadOnlySpan<float> x, ReadOnlySpan<float> gy, Span<float> gw, DepthwiseConvIsa isa, int threads = 1,
+        DepthwiseConvPath path = DepthwiseConvPath.Auto)
     {
         Validate(g, x.Length, nameof(x), gw.Length, gy.Length, nameof(gy));
-        BackwardWeightParallel(g, x, gy, gw, isa, threads);
+        if (Resolve(path, g, backward: true)) ChannelsLastParallel(g, x, default, default, gy, default, gw, threads, forward: false);
+        else BackwardWeightParallel(g, x, gy, gw, isa, threads);
+    }
+
+    internal static void Backward(in ConvGeometry g, ReadOnlySpan<float> x, ReadOnlySpan<float> gy, ReadOnlySpan<float> w, Span<float> gx, Span<float> gw,
+        DepthwiseConvIsa isa, int threads = 1, DepthwiseConvPath path = DepthwiseConvPath.Auto)
+    {
+        if (!Resolve(path, g, backward: true) || gx.IsEmpty || gw.IsEmpty)
+        {
+            if (!gx.IsEmpty) BackwardInput(g, gy, w, gx, isa, threads, path);
+            if (!gw.IsEmpty) BackwardWeight(g, x, gy, gw, isa, threads, path);
+            return;
+        }
+        Validate(g, gx.Length, nameof(gx), w.Length, gy.Length, nameof(gy));
+        Validate(g, x.Length, nameof(x), gw.Length, gy.Length, nameof(gy));
+        ChannelsLastParallel(g, x, w, default, gy, gx, gw, threads, forward: false);
     }
 
     /// <summary>Checks the geometry is depthwise and every span holds its tensor (input-sized, weight, output-sized).</summary>

@@ -30,6 +30,33 @@ public static unsafe partial class DepthwiseConv
             => BackwardWeightChannels(G, new ReadOnlySpan<float>(X, XLen), new ReadOnlySpan<float>(Gy, GyLen), new Span<float>(Gw, GwLen), begin, end, Isa);
     }
 
+    private struct ChannelsLastBody : IRangeBody
+    {
+        public ConvGeometry G; public float* X, W, Y, Gy, Gx, Gw; public bool Forward;
+        public readonly void Invoke(int begin, int end)
+        {
+            int c0 = begin * ChannelsLastChunk, c1 = Math.Min(G.InChannels, end * ChannelsLastChunk);
+            if (Forward) ForwardChannelsLast(G, X, W, Y, c0, c1);
+            else BackwardChannelsLast(G, X, Gy, W, Gx, Gw, c0, c1);
+        }
+    }
+
+    /// <summary>
+    /// Channels-last forward (y) or backward (gx and/or gw; an empty span skips that gradient), split over chunks of 8
+    /// channels (a channel's reductions never cross threads).
+    /// </summary>
+    private static void ChannelsLastParallel(in ConvGeometry g, ReadOnlySpan<float> x, ReadOnlySpan<float> w, Span<float> y,
+        ReadOnlySpan<float> gy, Span<float> gx, Span<float> gw, int threads, bool forward)
+    {
+        int chunks = (g.InChannels + ChannelsLastChunk - 1) / ChannelsLastChunk;
+        fixed (float* px = x, pw = w, py = y, pgy = gy, pgx = gx, pgw = gw)
+        {
+            // fixed gives null for an empty span: the backward kernel skips a null gradient.
+            var body = new ChannelsLastBody { G = g, X = px, W = pw, Y = py, Gy = pgy, Gx = pgx, Gw = pgw, Forward = forward };
+            WorkerPool.For(chunks, ref body, ThreadsFor(g, threads));
+        }
+    }
+
     /// <summary>Forward split over (channel, batch) planes on up to <paramref name="threads"/> threads.</summary>
     private static void ForwardParallel(in ConvGeometry g, ReadOnlySpan<float> x, ReadOnlySpan<float> w, Span<float> y, DepthwiseConvIsa isa, int threads)
     {

@@ -27,7 +27,13 @@ public static partial class TensorOps
         return Autograd.Record(y, opName, inputs, o =>
         {
             var gy = o.Grad!.Span;
-            if (IsPointwise(g) && UsePointwiseBatched(g) && (x.RequiresGrad || w.RequiresGrad))
+            if (g.IsDepthwise)
+            {
+                // One call for both gradients: the channels-last kernels share one transpose of gy per clip.
+                DepthwiseConv.Backward(g, x.Span, gy, w.Span, x.RequiresGrad ? x.GradForAccumulate() : default,
+                    w.RequiresGrad ? w.GradForAccumulate() : default);
+            }
+            else if (IsPointwise(g) && UsePointwiseBatched(g) && (x.RequiresGrad || w.RequiresGrad))
             {
                 bool accumulate = true;
                 var gx = x.RequiresGrad ? x.GradForWrite(out accumulate) : default;
