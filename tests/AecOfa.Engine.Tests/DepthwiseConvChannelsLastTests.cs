@@ -108,16 +108,16 @@ public class DepthwiseConvChannelsLastTests
     }
 
     [Fact]
-    public void AutomaticChoice_TakesChannelsLastOnlyForSmallKernelsOnStridedOrNarrowMaps()
+    public void AutomaticChoice_TakesChannelsLastOnlyForSmallKernelsOnSmallStridedOrNarrowMaps()
     {
         ConvGeometry Dw(int c, int h, int w, int k, int s) => ConvGeometry.Square(32, c, c, h, w, k, s, k / 2, c);
-        Assert.True(DepthwiseConv.UseChannelsLast(Dw(72, 16, 25, 3, 2), backward: true));
-        Assert.True(DepthwiseConv.UseChannelsLast(Dw(336, 4, 7, 3, 1), backward: true));
-        Assert.True(DepthwiseConv.UseChannelsLast(Dw(48, 32, 50, 3, 2), backward: false));
-        Assert.False(DepthwiseConv.UseChannelsLast(Dw(48, 32, 50, 3, 2), backward: true));  // large map: planar backward
-        Assert.False(DepthwiseConv.UseChannelsLast(Dw(72, 16, 25, 3, 1), backward: false)); // stride 1, wide: planar
-        Assert.False(DepthwiseConv.UseChannelsLast(Dw(336, 4, 7, 7, 1), backward: false));  // 7x7: planar
-        Assert.False(DepthwiseConv.UseChannelsLast(Dw(7, 4, 7, 3, 2), backward: false));    // under one vector of channels
+        Assert.True(DepthwiseConv.UseChannelsLast(Dw(72, 16, 25, 3, 2)));
+        Assert.True(DepthwiseConv.UseChannelsLast(Dw(240, 8, 13, 3, 2)));
+        Assert.True(DepthwiseConv.UseChannelsLast(Dw(336, 4, 7, 3, 1)));
+        Assert.False(DepthwiseConv.UseChannelsLast(Dw(48, 32, 50, 3, 2))); // large map: planar vectors are full
+        Assert.False(DepthwiseConv.UseChannelsLast(Dw(72, 16, 25, 3, 1))); // stride 1, wide: planar
+        Assert.False(DepthwiseConv.UseChannelsLast(Dw(336, 4, 7, 7, 1)));  // 7x7: planar
+        Assert.False(DepthwiseConv.UseChannelsLast(Dw(7, 4, 7, 3, 2)));    // under one vector of channels
     }
 
     [Theory]

@@ -31,7 +31,7 @@ public static unsafe partial class DepthwiseConv
         DepthwiseConvPath path = DepthwiseConvPath.Auto)
     {
         Validate(g, x.Length, nameof(x), w.Length, y.Length, nameof(y));
-        if (Resolve(path, g, backward: false)) ChannelsLastParallel(g, x, w, y, default, default, default, threads, forward: true);
+        if (Resolve(path, g)) ChannelsLastParallel(g, x, w, y, default, default, default, threads, forward: true);
         else ForwardParallel(g, x, w, y, isa, threads);
     }
 
@@ -39,7 +39,7 @@ public static unsafe partial class DepthwiseConv
         DepthwiseConvPath path = DepthwiseConvPath.Auto)
     {
         Validate(g, gx.Length, nameof(gx), w.Length, gy.Length, nameof(gy));
-        if (Resolve(path, g, backward: true)) ChannelsLastParallel(g, default, w, default, gy, gx, default, threads, forward: false);
+        if (Resolve(path, g)) ChannelsLastParallel(g, default, w, default, gy, gx, default, threads, forward: false);
         else BackwardInputParallel(g, gy, w, gx, isa, threads);
     }
 
@@ -47,14 +47,14 @@ public static unsafe partial class DepthwiseConv
         DepthwiseConvPath path = DepthwiseConvPath.Auto)
     {
         Validate(g, x.Length, nameof(x), gw.Length, gy.Length, nameof(gy));
-        if (Resolve(path, g, backward: true)) ChannelsLastParallel(g, x, default, default, gy, default, gw, threads, forward: false);
+        if (Resolve(path, g)) ChannelsLastParallel(g, x, default, default, gy, default, gw, threads, forward: false);
         else BackwardWeightParallel(g, x, gy, gw, isa, threads);
     }
 
     internal static void Backward(in ConvGeometry g, ReadOnlySpan<float> x, ReadOnlySpan<float> gy, ReadOnlySpan<float> w, Span<float> gx, Span<float> gw,
         DepthwiseConvIsa isa, int threads = 1, DepthwiseConvPath path = DepthwiseConvPath.Auto)
     {
-        if (!Resolve(path, g, backward: true) || gx.IsEmpty || gw.IsEmpty)
+        if (!Resolve(path, g) || gx.IsEmpty || gw.IsEmpty)
         {
             if (!gx.IsEmpty) BackwardInput(g, gy, w, gx, isa, threads, path);
             if (!gw.IsEmpty) BackwardWeight(g, x, gy, gw, isa, threads, path);

@@ -29,22 +29,31 @@ public static unsafe partial class DepthwiseConv
     private const int ChannelsLastChunk = 8;
 
     /// <summary>
-    /// Channels-last wins where the planar layout cannot keep its vectors full, at 3x3 and smaller kernels: strided
-    /// convolutions and narrow maps (measured in benchmarks/RESULTS.md; at 5x5 and 7x7 the planar kernels reuse each
-    /// loaded row over more taps and stay faster). Its backward moves the padded input and input gradient through
-    /// three transposes per clip, which on large maps (32x50 inputs) costs more than the strided planar backward.
-    /// Below 8 channels there is no whole vector: planar.
+    /// Channels-last wins where the planar layout cannot keep its vectors full, at 3x3 and smaller kernels on small
+    /// maps: strided or narrow (measured in benchmarks/RESULTS.md: 1.5-2.5x at 16x25 stride 2, 8x13 stride 2, 4x7).
+    /// At 5x5 and 7x7 the planar kernels reuse each loaded row over more taps, and on large maps (32x50) their
+    /// vectors are full even at stride 2, while channels-last pays its transposes: planar there. Below 8 channels
+    /// there is no whole vector: planar.
     /// </summary>
-    internal static bool UseChannelsLast(in ConvGeometry g, bool backward)
-        => g.InChannels >= ChannelsLastChunk && g.KernelH * g.KernelW <= 9
-           && (g.StrideH > 1 || g.StrideW > 1 || g.OutW < 16)
-           && (!backward || g.InH * g.InW <= ChannelsLastBackwardMaxInputPositions);
+    internal static bool UseChannelsLast(in ConvGeometry g)
+        => g.InChannels >= ChannelsLastChunk && g.KernelH * g.KernelW <= 9 && g.InH * g.InW <= ChannelsLastMaxInputPositions
+           && (g.StrideH > 1 || g.StrideW > 1 || g.OutW < 16);
 
-    /// <summary>Largest input map (H*W) whose backward goes channels-last (16x25 does, 32x50 does not: measured).</summary>
-    private const int ChannelsLastBackwardMaxInputPositions = 512;
+    /// <summary>Largest input map (H*W) that goes channels-last (16x25 does, 32x50 does not: measured).</summary>
+    private const int ChannelsLastMaxInputPositions = 512;
 
-    private static bool Resolve(DepthwiseConvPath path, in ConvGeometry g, bool backward)
-        => path == DepthwiseConvPath.ChannelsLast || (path == DepthwiseConvPath.Auto && UseChannelsLast(g, backward));
+    private static bool Resolve(DepthwiseConvPath path, in ConvGeometry g)
+        => path == DepthwiseConvPath.ChannelsLast || (path == DepthwiseConvPath.Auto && UseChannelsLast(g));
+
+    /// <summary>
+    /// Chunks of 8 channels per pass of one thread: as many as keep one padded clip (Hp * Wp * channels floats) within
+    /// 64 KB, so the transposes, taps and scatter run from L1/L2 (16x25 maps: 32 channels per pass; 4x7: ~300).
+    /// </summary>
+    internal static int ChannelsLastChunksPerPass(in ConvGeometry g)
+    {
+        long paddedPositions = (long)(g.InH + 2 * g.PadH) * (g.InW + 2 * g.PadW);
+        return (int)Math.Max(1, 16384 / paddedPositions / ChannelsLastChunk);
+    }
 
     /// <summary>Sizes of the per-range scratch: padded input (or input gradient), the output clip, weights.</summary>
     private readonly struct ChannelsLastScratch

@@ -35,9 +35,14 @@ public static unsafe partial class DepthwiseConv
         public ConvGeometry G; public float* X, W, Y, Gy, Gx, Gw; public bool Forward;
         public readonly void Invoke(int begin, int end)
         {
-            int c0 = begin * ChannelsLastChunk, c1 = Math.Min(G.InChannels, end * ChannelsLastChunk);
-            if (Forward) ForwardChannelsLast(G, X, W, Y, c0, c1);
-            else BackwardChannelsLast(G, X, Gy, W, Gx, Gw, c0, c1);
+            // A thread's range runs in passes of a few chunks whose padded clip fits in L2 (see ChannelsLastChunksPerPass).
+            int step = ChannelsLastChunksPerPass(G);
+            for (int b = begin; b < end; b += step)
+            {
+                int c0 = b * ChannelsLastChunk, c1 = Math.Min(G.InChannels, Math.Min(end, b + step) * ChannelsLastChunk);
+                if (Forward) ForwardChannelsLast(G, X, W, Y, c0, c1);
+                else BackwardChannelsLast(G, X, Gy, W, Gx, Gw, c0, c1);
+            }
         }
     }
 
