@@ -279,7 +279,7 @@ public static unsafe partial class BatchNormKernels
     {
         int i = 0;
         double s = 0;
-        if (Vector256.IsHardwareAccelerated && n >= 16)
+        if (Vector256.IsHardwareAccelerated && n >= 8)
         {
             Vector256<double> a0 = default, a1 = default, a2 = default, a3 = default;
             for (; i <= n - 16; i += 16)
@@ -287,6 +287,12 @@ public static unsafe partial class BatchNormKernels
                 var (l0, h0) = Vector256.Widen(Vector256.Load(x + i));
                 var (l1, h1) = Vector256.Widen(Vector256.Load(x + i + 8));
                 a0 += l0; a1 += h0; a2 += l1; a3 += h1;
+            }
+            if (i <= n - 8) // small planes (4x7, 8x13): one more vector before the scalar tail
+            {
+                var (l0, h0) = Vector256.Widen(Vector256.Load(x + i));
+                a0 += l0; a1 += h0;
+                i += 8;
             }
             s = LaneSum((a0 + a1) + (a2 + a3));
         }
@@ -299,7 +305,7 @@ public static unsafe partial class BatchNormKernels
     {
         int i = 0;
         double s = 0;
-        if (Vector256.IsHardwareAccelerated && n >= 16)
+        if (Vector256.IsHardwareAccelerated && n >= 8)
         {
             var vmu = Vector256.Create(mu);
             Vector256<double> a0 = default, a1 = default, a2 = default, a3 = default;
@@ -309,6 +315,13 @@ public static unsafe partial class BatchNormKernels
                 var (l1, h1) = Vector256.Widen(Vector256.Load(x + i + 8));
                 l0 -= vmu; h0 -= vmu; l1 -= vmu; h1 -= vmu;
                 a0 += l0 * l0; a1 += h0 * h0; a2 += l1 * l1; a3 += h1 * h1;
+            }
+            if (i <= n - 8)
+            {
+                var (l0, h0) = Vector256.Widen(Vector256.Load(x + i));
+                l0 -= vmu; h0 -= vmu;
+                a0 += l0 * l0; a1 += h0 * h0;
+                i += 8;
             }
             s = LaneSum((a0 + a1) + (a2 + a3));
         }
@@ -321,7 +334,7 @@ public static unsafe partial class BatchNormKernels
     {
         int i = 0;
         double s = 0;
-        if (Vector256.IsHardwareAccelerated && n >= 32)
+        if (Vector256.IsHardwareAccelerated && n >= 8)
         {
             var vmu = Vector256.Create(mu);
             Vector256<float> a0 = default, a1 = default, a2 = default, a3 = default;
@@ -332,6 +345,7 @@ public static unsafe partial class BatchNormKernels
                 a2 += Vector256.Load(g + i + 16) * (Vector256.Load(x + i + 16) - vmu);
                 a3 += Vector256.Load(g + i + 24) * (Vector256.Load(x + i + 24) - vmu);
             }
+            for (; i <= n - 8; i += 8) a0 += Vector256.Load(g + i) * (Vector256.Load(x + i) - vmu);
             s = LaneSum((a0 + a1) + (a2 + a3));
         }
         float t = 0;

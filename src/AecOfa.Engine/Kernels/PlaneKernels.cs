@@ -84,7 +84,7 @@ public static unsafe class PlaneKernels
     {
         int i = 0;
         double s = 0;
-        if (Vector256.IsHardwareAccelerated && n >= 32)
+        if (Vector256.IsHardwareAccelerated && n >= 8)
         {
             Vector256<float> a0 = default, a1 = default, a2 = default, a3 = default;
             for (; i <= n - 32; i += 32)
@@ -92,6 +92,7 @@ public static unsafe class PlaneKernels
                 a0 += Vector256.Load(x + i); a1 += Vector256.Load(x + i + 8);
                 a2 += Vector256.Load(x + i + 16); a3 += Vector256.Load(x + i + 24);
             }
+            for (; i <= n - 8; i += 8) a0 += Vector256.Load(x + i); // small planes (4x7, 8x13) stay vectorized
             s = LaneSum((a0 + a1) + (a2 + a3));
         }
         float t = 0;
@@ -103,7 +104,7 @@ public static unsafe class PlaneKernels
     {
         int i = 0;
         double s = 0;
-        if (Vector256.IsHardwareAccelerated && n >= 32)
+        if (Vector256.IsHardwareAccelerated && n >= 8)
         {
             Vector256<float> a0 = default, a1 = default, a2 = default, a3 = default;
             for (; i <= n - 32; i += 32)
@@ -111,6 +112,7 @@ public static unsafe class PlaneKernels
                 a0 += Vector256.Load(a + i) * Vector256.Load(b + i); a1 += Vector256.Load(a + i + 8) * Vector256.Load(b + i + 8);
                 a2 += Vector256.Load(a + i + 16) * Vector256.Load(b + i + 16); a3 += Vector256.Load(a + i + 24) * Vector256.Load(b + i + 24);
             }
+            for (; i <= n - 8; i += 8) a0 += Vector256.Load(a + i) * Vector256.Load(b + i);
             s = LaneSum((a0 + a1) + (a2 + a3));
         }
         float t = 0;
