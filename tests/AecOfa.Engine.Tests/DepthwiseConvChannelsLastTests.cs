@@ -107,6 +107,33 @@ public class DepthwiseConvChannelsLastTests
         }
     }
 
+    [Theory]
+    [InlineData(3, 33, 5, 9, 3, 2, 1)]
+    [InlineData(2, 9, 2, 4, 3, 1, 1)]
+    [InlineData(1, 8, 7, 7, 1, 2, 0)]   // 1x1 at stride 2: odd rows and columns get no tap at all, and must become zero
+    [InlineData(3, 7, 17, 31, 5, 2, 2)]
+    [InlineData(2, 16, 6, 11, 7, 3, 3)]
+    public void OverwriteMode_WritesTheGradientWhateverWasInTheBuffer_OnBothPaths(int n, int c, int h, int w, int k, int s, int pad)
+    {
+        var g = ConvGeometry.Square(n, c, c, h, w, k, s, pad, c);
+        var x = RandomArray(n * c * h * w, 12);
+        var wt = RandomArray(c * k * k, 13);
+        var gy = RandomArray(n * c * g.OutH * g.OutW, 14);
+        var (gxRef, gwRef) = DepthwiseConvReference.Backward(g, ToDouble(x), ToDouble(wt), ToDouble(gy));
+        foreach (var path in new[] { DepthwiseConvPath.Planar, DepthwiseConvPath.ChannelsLast })
+            foreach (int threads in new[] { 1, 2 })
+            {
+                var gx = RandomArray(x.Length, 15); // stale contents: must be overwritten, not added to
+                var gw = new float[wt.Length];
+                DepthwiseConv.Backward(g, x, gy, wt, gx, gw, DepthwiseConvIsa.Auto, threads, path, gxAccumulate: false);
+                AssertClose(gxRef, gx, 1e-3, $"input grad ({path}, {threads} threads)");
+                AssertClose(gwRef, gw, 1e-3, $"weight grad ({path}, {threads} threads)");
+                var gxAlone = RandomArray(x.Length, 16);
+                DepthwiseConv.BackwardInput(g, gy, wt, gxAlone, DepthwiseConvIsa.Auto, threads, path, accumulate: false);
+                Assert.Equal(gx, gxAlone);
+            }
+    }
+
     [Fact]
     public void AutomaticChoice_TakesChannelsLastOnlyForSmallKernelsOnSmallStridedOrNarrowMaps()
     {

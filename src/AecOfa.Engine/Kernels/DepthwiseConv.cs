@@ -20,12 +20,13 @@ public static unsafe partial class DepthwiseConv
         => BackwardWeight(g, x, gy, gw, DepthwiseConvIsa.Auto, WorkerPool.MaxThreads);
 
     /// <summary>
-    /// Both gradients in one call: gx += dL/dx and gw += dL/dw. Where the channels-last path is chosen they share one
-    /// transpose of gy per clip; otherwise this is <see cref="BackwardInput(in ConvGeometry, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float})"/>
-    /// then <see cref="BackwardWeight(in ConvGeometry, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float})"/>, with the same results.
+    /// Both gradients in one call: gx += dL/dx (or, with <paramref name="gxAccumulate"/> false, gx = dL/dx: a fresh
+    /// gradient buffer needs no clearing pass) and gw += dL/dw. Where the channels-last path is chosen they share one
+    /// transpose of gy per clip. An empty gx or gw skips that gradient.
     /// </summary>
-    public static void Backward(in ConvGeometry g, ReadOnlySpan<float> x, ReadOnlySpan<float> gy, ReadOnlySpan<float> w, Span<float> gx, Span<float> gw)
-        => Backward(g, x, gy, w, gx, gw, DepthwiseConvIsa.Auto, WorkerPool.MaxThreads);
+    public static void Backward(in ConvGeometry g, ReadOnlySpan<float> x, ReadOnlySpan<float> gy, ReadOnlySpan<float> w, Span<float> gx, Span<float> gw,
+        bool gxAccumulate = true)
+        => Backward(g, x, gy, w, gx, gw, DepthwiseConvIsa.Auto, WorkerPool.MaxThreads, DepthwiseConvPath.Auto, gxAccumulate);
 
     internal static void Forward(in ConvGeometry g, ReadOnlySpan<float> x, ReadOnlySpan<float> w, Span<float> y, DepthwiseConvIsa isa, int threads = 1,
         DepthwiseConvPath path = DepthwiseConvPath.Auto)
@@ -36,11 +37,11 @@ public static unsafe partial class DepthwiseConv
     }
 
     internal static void BackwardInput(in ConvGeometry g, ReadOnlySpan<float> gy, ReadOnlySpan<float> w, Span<float> gx, DepthwiseConvIsa isa, int threads = 1,
-        DepthwiseConvPath path = DepthwiseConvPath.Auto)
+        DepthwiseConvPath path = DepthwiseConvPath.Auto, bool accumulate = true)
     {
         Validate(g, gx.Length, nameof(gx), w.Length, gy.Length, nameof(gy));
-        if (Resolve(path, g)) ChannelsLastParallel(g, default, w, default, gy, gx, default, threads, forward: false);
-        else BackwardInputParallel(g, gy, w, gx, isa, threads);
+        if (Resolve(path, g)) ChannelsLastParallel(g, default, w, default, gy, gx, default, threads, forward: false, accumulate);
+        else BackwardInputParallel(g, gy, w, gx, isa, threads, accumulate);
     }
 
     internal static void BackwardWeight(in ConvGeometry g, ReadOnlySpan<float> x, ReadOnlySpan<float> gy, Span<float> gw, DepthwiseConvIsa isa, int threads = 1,
@@ -52,17 +53,17 @@ public static unsafe partial class DepthwiseConv
     }
 
     internal static void Backward(in ConvGeometry g, ReadOnlySpan<float> x, ReadOnlySpan<float> gy, ReadOnlySpan<float> w, Span<float> gx, Span<float> gw,
-        DepthwiseConvIsa isa, int threads = 1, DepthwiseConvPath path = DepthwiseConvPath.Auto)
+        DepthwiseConvIsa isa, int threads = 1, DepthwiseConvPath path = DepthwiseConvPath.Auto, bool gxAccumulate = true)
     {
         if (!Resolve(path, g) || gx.IsEmpty || gw.IsEmpty)
         {
-            if (!gx.IsEmpty) BackwardInput(g, gy, w, gx, isa, threads, path);
+            if (!gx.IsEmpty) BackwardInput(g, gy, w, gx, isa, threads, path, gxAccumulate);
             if (!gw.IsEmpty) BackwardWeight(g, x, gy, gw, isa, threads, path);
             return;
         }
         Validate(g, gx.Length, nameof(gx), w.Length, gy.Length, nameof(gy));
         Validate(g, x.Length, nameof(x), gw.Length, gy.Length, nameof(gy));
-        ChannelsLastParallel(g, x, w, default, gy, gx, gw, threads, forward: false);
+        ChannelsLastParallel(g, x, w, default, gy, gx, gw, threads, forward: false, gxAccumulate);
     }
 
     /// <summary>Checks the geometry is depthwise and every span holds its tensor (input-sized, weight, output-sized).</summary>

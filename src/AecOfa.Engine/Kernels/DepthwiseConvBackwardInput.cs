@@ -8,10 +8,12 @@ public static unsafe partial class DepthwiseConv
     /// Input gradient (transposed convolution) over planes [p0, p1) in channel-major order (p = c * Batch + n).
     /// Consecutive gy planes of a channel are copied side by side into a zero-padded flat buffer; each output phase
     /// of gx is a stride-1 correlation with that phase's taps (<see cref="DepthwiseBackwardInputLayout"/>), added into
-    /// gx. Each element is one FMA chain in tap order, whatever the band or range split. Adds into gx.
+    /// gx. Each element is one FMA chain in tap order, whatever the band or range split. Adds into gx, or with
+    /// <paramref name="accumulate"/> false overwrites it: each band's gx planes are cleared just before their phases are
+    /// added, while they are about to be in cache anyway (no separate clearing pass over the whole gradient).
     /// </summary>
     internal static void BackwardInputPlanes(in ConvGeometry g, ReadOnlySpan<float> gy, ReadOnlySpan<float> w, Span<float> gx,
-        int p0, int p1, DepthwiseConvIsa isa)
+        int p0, int p1, DepthwiseConvIsa isa, bool accumulate = true)
     {
         isa = isa.Resolve();
         int band = DepthwiseBackwardInputLayout.ChooseBandPlanes(g);
@@ -47,6 +49,8 @@ public static unsafe partial class DepthwiseConv
                         }
                     current = c;
                 }
+                if (!accumulate)
+                    for (int s = 0; s < count; s++) gx.Slice(((n + s) * ch + c) * planeIn, planeIn).Clear();
                 for (int s = 0; s < count; s++)
                 {
                     var gyp = gy.Slice(((n + s) * ch + c) * planeOut, planeOut);

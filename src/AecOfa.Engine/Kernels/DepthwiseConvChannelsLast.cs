@@ -94,20 +94,20 @@ public static unsafe partial class DepthwiseConv
             new ReadOnlySpan<float>(compact + (long)r * rowLen, rowLen).CopyTo(new Span<float>(padded + ((long)(r + g.PadH) * wp + g.PadW) * cr, rowLen));
     }
 
-    /// <summary>Adds the interior of a padded (Hp, Wp, cr) gradient into channels [c0, c1) of one clip (planes at <paramref name="plane0"/>).</summary>
-    private static void AddFromPaddedChannelsLast(in ConvGeometry g, float* padded, int wp, int cr, float* plane0, float* compact)
+    /// <summary>Adds (or with <paramref name="add"/> false, writes) the interior of a padded (Hp, Wp, cr) gradient into channels [c0, c1) of one clip (planes at <paramref name="plane0"/>).</summary>
+    private static void AddFromPaddedChannelsLast(in ConvGeometry g, float* padded, int wp, int cr, float* plane0, float* compact, bool add)
     {
         int hw = g.InH * g.InW;
         if (g.InW >= DirectRowTransposeMinWidth)
         {
             for (int r = 0; r < g.InH; r++)
-                BlockTranspose.Transpose(padded + ((long)(r + g.PadH) * wp + g.PadW) * cr, g.InW, cr, cr, plane0 + (long)r * g.InW, hw, add: true);
+                BlockTranspose.Transpose(padded + ((long)(r + g.PadH) * wp + g.PadW) * cr, g.InW, cr, cr, plane0 + (long)r * g.InW, hw, add);
             return;
         }
         int rowLen = g.InW * cr;
         for (int r = 0; r < g.InH; r++)
             new ReadOnlySpan<float>(padded + ((long)(r + g.PadH) * wp + g.PadW) * cr, rowLen).CopyTo(new Span<float>(compact + (long)r * rowLen, rowLen));
-        BlockTranspose.Transpose(compact, hw, cr, cr, plane0, hw, add: true);
+        BlockTranspose.Transpose(compact, hw, cr, cr, plane0, hw, add);
     }
 
     /// <summary>Forward for channels [c0, c1): y planes overwritten.</summary>
@@ -173,9 +173,10 @@ public static unsafe partial class DepthwiseConv
 
     /// <summary>
     /// Backward for channels [c0, c1): gx += input gradient (when gx is not null) and gw += weight gradient (when gw is
-    /// not null), sharing one transpose of gy per clip.
+    /// not null; overwritten instead when <paramref name="gxAccumulate"/> is false), sharing one transpose of gy per clip.
     /// </summary>
-    internal static void BackwardChannelsLast(in ConvGeometry g, float* x, float* gy, float* w, float* gx, float* gw, int c0, int c1)
+    internal static void BackwardChannelsLast(in ConvGeometry g, float* x, float* gy, float* w, float* gx, float* gw, int c0, int c1,
+        bool gxAccumulate = true)
     {
         int cr = c1 - c0, ch = g.InChannels, hw = g.InH * g.InW, ohw = g.OutH * g.OutW;
         var s = new ChannelsLastScratch(g, cr);
@@ -198,7 +199,7 @@ public static unsafe partial class DepthwiseConv
                     {
                         new Span<float>(gxp, s.Padded).Clear();
                         ScatterInputGradientChannelsLast(g, gyT, wT, gxp, s.Wp, cr);
-                        AddFromPaddedChannelsLast(g, gxp, s.Wp, cr, gx + ((long)n * ch + c0) * hw, compact);
+                        AddFromPaddedChannelsLast(g, gxp, s.Wp, cr, gx + ((long)n * ch + c0) * hw, compact, gxAccumulate);
                     }
                     if (doGw)
                     {

@@ -18,9 +18,9 @@ public static unsafe partial class DepthwiseConv
 
     private struct BackwardInputBody : IRangeBody
     {
-        public ConvGeometry G; public float* Gy, W, Gx; public int GyLen, WLen, GxLen; public DepthwiseConvIsa Isa;
+        public ConvGeometry G; public float* Gy, W, Gx; public int GyLen, WLen, GxLen; public DepthwiseConvIsa Isa; public bool Accumulate;
         public readonly void Invoke(int begin, int end)
-            => BackwardInputPlanes(G, new ReadOnlySpan<float>(Gy, GyLen), new ReadOnlySpan<float>(W, WLen), new Span<float>(Gx, GxLen), begin, end, Isa);
+            => BackwardInputPlanes(G, new ReadOnlySpan<float>(Gy, GyLen), new ReadOnlySpan<float>(W, WLen), new Span<float>(Gx, GxLen), begin, end, Isa, Accumulate);
     }
 
     private struct BackwardWeightBody : IRangeBody
@@ -32,7 +32,7 @@ public static unsafe partial class DepthwiseConv
 
     private struct ChannelsLastBody : IRangeBody
     {
-        public ConvGeometry G; public float* X, W, Y, Gy, Gx, Gw; public bool Forward;
+        public ConvGeometry G; public float* X, W, Y, Gy, Gx, Gw; public bool Forward, GxAccumulate;
         public readonly void Invoke(int begin, int end)
         {
             // A thread's range runs in passes of a few chunks whose padded clip fits in L2 (see ChannelsLastChunksPerPass).
@@ -41,23 +41,23 @@ public static unsafe partial class DepthwiseConv
             {
                 int c0 = b * ChannelsLastChunk, c1 = Math.Min(G.InChannels, Math.Min(end, b + step) * ChannelsLastChunk);
                 if (Forward) ForwardChannelsLast(G, X, W, Y, c0, c1);
-                else BackwardChannelsLast(G, X, Gy, W, Gx, Gw, c0, c1);
+                else BackwardChannelsLast(G, X, Gy, W, Gx, Gw, c0, c1, GxAccumulate);
             }
         }
     }
 
     /// <summary>
-    /// Channels-last forward (y) or backward (gx and/or gw; an empty span skips that gradient), split over chunks of 8
-    /// channels (a channel's reductions never cross threads).
+    /// Channels-last forward (y) or backward (gx and/or gw; an empty span skips that gradient; gx is added into unless
+    /// <paramref name="gxAccumulate"/> is false), split over chunks of 8 channels (a channel's reductions never cross threads).
     /// </summary>
     private static void ChannelsLastParallel(in ConvGeometry g, ReadOnlySpan<float> x, ReadOnlySpan<float> w, Span<float> y,
-        ReadOnlySpan<float> gy, Span<float> gx, Span<float> gw, int threads, bool forward)
+        ReadOnlySpan<float> gy, Span<float> gx, Span<float> gw, int threads, bool forward, bool gxAccumulate = true)
     {
         int chunks = (g.InChannels + ChannelsLastChunk - 1) / ChannelsLastChunk;
         fixed (float* px = x, pw = w, py = y, pgy = gy, pgx = gx, pgw = gw)
         {
             // fixed gives null for an empty span: the backward kernel skips a null gradient.
-            var body = new ChannelsLastBody { G = g, X = px, W = pw, Y = py, Gy = pgy, Gx = pgx, Gw = pgw, Forward = forward };
+            var body = new ChannelsLastBody { G = g, X = px, W = pw, Y = py, Gy = pgy, Gx = pgx, Gw = pgw, Forward = forward, GxAccumulate = gxAccumulate };
             WorkerPool.For(chunks, ref body, ThreadsFor(g, threads));
         }
     }
@@ -76,14 +76,15 @@ public static unsafe partial class DepthwiseConv
     }
 
     /// <summary>Input gradient split over (channel, batch) planes on up to <paramref name="threads"/> threads.</summary>
-    private static void BackwardInputParallel(in ConvGeometry g, ReadOnlySpan<float> gy, ReadOnlySpan<float> w, Span<float> gx, DepthwiseConvIsa isa, int threads)
+    private static void BackwardInputParallel(in ConvGeometry g, ReadOnlySpan<float> gy, ReadOnlySpan<float> w, Span<float> gx, DepthwiseConvIsa isa, int threads,
+        bool accumulate)
     {
         int planes = g.Batch * g.InChannels;
         threads = ThreadsFor(g, threads);
-        if (threads <= 1) { BackwardInputPlanes(g, gy, w, gx, 0, planes, isa); return; }
+        if (threads <= 1) { BackwardInputPlanes(g, gy, w, gx, 0, planes, isa, accumulate); return; }
         fixed (float* pgy = gy, pw = w, pgx = gx)
         {
-            var body = new BackwardInputBody { G = g, Gy = pgy, W = pw, Gx = pgx, GyLen = gy.Length, WLen = w.Length, GxLen = gx.Length, Isa = isa };
+            var body = new BackwardInputBody { G = g, Gy = pgy, W = pw, Gx = pgx, GyLen = gy.Length, WLen = w.Length, GxLen = gx.Length, Isa = isa, Accumulate = accumulate };
             WorkerPool.For(planes, ref body, threads);
         }
     }

@@ -29,9 +29,11 @@ public static partial class TensorOps
             var gy = o.Grad!.Span;
             if (g.IsDepthwise)
             {
-                // One call for both gradients: the channels-last kernels share one transpose of gy per clip.
-                DepthwiseConv.Backward(g, x.Span, gy, w.Span, x.RequiresGrad ? x.GradForAccumulate() : default,
-                    w.RequiresGrad ? w.GradForAccumulate() : default);
+                // One call for both gradients (the channels-last kernels share one transpose of gy per clip); a fresh
+                // input gradient is written, not cleared and then added to.
+                bool accumulate = true;
+                var gx = x.RequiresGrad ? x.GradForWrite(out accumulate) : default;
+                DepthwiseConv.Backward(g, x.Span, gy, w.Span, gx, w.RequiresGrad ? w.GradForAccumulate() : default, accumulate);
             }
             else if (IsPointwise(g) && UsePointwiseBatched(g) && (x.RequiresGrad || w.RequiresGrad))
             {
