@@ -141,7 +141,8 @@ public class DepthwiseConvChannelsLastTests
         Assert.True(DepthwiseConv.UseChannelsLast(Dw(72, 16, 25, 3, 2)));
         Assert.True(DepthwiseConv.UseChannelsLast(Dw(240, 8, 13, 3, 2)));
         Assert.True(DepthwiseConv.UseChannelsLast(Dw(336, 4, 7, 3, 1)));
-        Assert.False(DepthwiseConv.UseChannelsLast(Dw(48, 32, 50, 3, 2))); // large map: planar vectors are full
+        Assert.True(DepthwiseConv.UseChannelsLast(Dw(48, 32, 50, 3, 2)));
+        Assert.False(DepthwiseConv.UseChannelsLast(Dw(48, 64, 100, 3, 2))); // large map: planar
         Assert.False(DepthwiseConv.UseChannelsLast(Dw(72, 16, 25, 3, 1))); // stride 1, wide: planar
         Assert.False(DepthwiseConv.UseChannelsLast(Dw(336, 4, 7, 7, 1)));  // 7x7: planar
         Assert.False(DepthwiseConv.UseChannelsLast(Dw(7, 4, 7, 3, 2)));    // under one vector of channels

@@ -29,18 +29,19 @@ public static unsafe partial class DepthwiseConv
     private const int ChannelsLastChunk = 8;
 
     /// <summary>
-    /// Channels-last wins where the planar layout cannot keep its vectors full, at 3x3 and smaller kernels on small
-    /// maps: strided or narrow (measured in benchmarks/RESULTS.md: 1.5-2.5x at 16x25 stride 2, 8x13 stride 2, 4x7).
-    /// At 5x5 and 7x7 the planar kernels reuse each loaded row over more taps, and on large maps (32x50) their
-    /// vectors are full even at stride 2, while channels-last pays its transposes: planar there. Below 8 channels
-    /// there is no whole vector: planar.
+    /// Channels-last wins where the planar layout cannot keep its vectors full, at 3x3 and smaller kernels: strided
+    /// convolutions and narrow maps (measured in benchmarks/RESULTS.md: 1.5-2.5x at 16x25 and 8x13 stride 2 and at 4x7).
+    /// At 5x5 and 7x7 the planar kernels reuse each loaded row over more taps, and on wide stride-1 maps (16x25 and
+    /// up) their vectors are full while channels-last pays its transposes: planar there. The 32x50 stride-2 layer is
+    /// close: planar wins when its data sit in cache, channels-last inside a training step, where they come from
+    /// memory (1.2 ms of 5.5 saved per step at 1 thread, batch 32). Below 8 channels there is no whole vector: planar.
     /// </summary>
     internal static bool UseChannelsLast(in ConvGeometry g)
         => g.InChannels >= ChannelsLastChunk && g.KernelH * g.KernelW <= 9 && g.InH * g.InW <= ChannelsLastMaxInputPositions
            && (g.StrideH > 1 || g.StrideW > 1 || g.OutW < 16);
 
-    /// <summary>Largest input map (H*W) that goes channels-last (16x25 does, 32x50 does not: measured).</summary>
-    private const int ChannelsLastMaxInputPositions = 512;
+    /// <summary>Largest input map (H*W) that goes channels-last (32x50 does).</summary>
+    private const int ChannelsLastMaxInputPositions = 2048;
 
     private static bool Resolve(DepthwiseConvPath path, in ConvGeometry g)
         => path == DepthwiseConvPath.ChannelsLast || (path == DepthwiseConvPath.Auto && UseChannelsLast(g));
