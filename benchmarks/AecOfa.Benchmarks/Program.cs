@@ -5,7 +5,7 @@ namespace AecOfa.Benchmarks;
 public static class Program
 {
     // Pick benchmarks with --filter, e.g. dotnet run -c Release --project benchmarks/AecOfa.Benchmarks -- --filter '*Gemm*'
-    // Per-phase / per-op breakdown of the reference training step: ... -- breakdown [largest|smallest] [--threads 1,2] [--steps 5]
+    // Per-phase / per-op breakdown of the reference training step: ... -- breakdown [largest|smallest] [--network port|static|supernet] [--threads 1,2] [--steps 5]
     public static void Main(string[] args)
     {
         if (args.Length > 0 && args[0] == "breakdown")

@@ -1,3 +1,5 @@
+using AecOfa.Nas.Space;
+
 namespace AecOfa.Benchmarks;
 
 /// <summary>
@@ -23,6 +25,17 @@ public sealed record ReferenceSubnetSpec(string Name, int Depth, int Expand, int
         "smallest" => 2_142_314,
         _ => throw new InvalidOperationException($"No expected parameter count for subnet '{Name}'."),
     };
+
+    /// <summary>Multiply-accumulates per example that flops.py gives for these subnets (on 1x64x100).</summary>
+    public long ExpectedMacs => Name switch
+    {
+        "largest" => 80_916_672,
+        "smallest" => 17_536_992,
+        _ => throw new InvalidOperationException($"No expected MAC count for subnet '{Name}'."),
+    };
+
+    /// <summary>The same subnet as a configuration of the product's search space (uniform depth, kernel, expand).</summary>
+    public ArchConfig ToArchConfig(ArchSpace space) => ArchConfig.Uniform(space, Depth, Kernel, Expand);
 
     public static ReferenceSubnetSpec ByName(string name) => name switch
     {

@@ -6,11 +6,14 @@ using AecOfa.Engine.Kernels;
 namespace AecOfa.Benchmarks;
 
 /// <summary>
-/// `dotnet run -c Release --project benchmarks/AecOfa.Benchmarks -- breakdown [largest|smallest ...] [--threads 1,2] [--steps N] [--unfused] [--no-arena] [--infer] [--by-shape]`:
+/// `dotnet run -c Release --project benchmarks/AecOfa.Benchmarks -- breakdown [largest|smallest ...] [--network port|static|supernet] [--threads 1,2] [--steps N] [--unfused] [--no-arena] [--infer] [--by-shape]`:
 /// warms up, then times N training steps per subnet and thread count, and prints samples/s, bytes allocated per
 /// step, CPU time per step of the calling thread (on a loaded machine, with 1 thread, closer to the undisturbed time than
 /// wall time; the op table then uses that clock too)
 /// and the <see cref="OpProfiler"/> table (phases, time per op kind in forward and backward).
+/// --network picks what is trained: the benchmark's port of the reference network (port, default), or the product's
+/// own networks for the same subnet (<see cref="ProductNetworkTrainer"/>): the extracted static network (static) or
+/// the supernet forward (supernet). --unfused and --infer apply to the port only.
 /// </summary>
 public static class StepBreakdown
 {
@@ -20,6 +23,7 @@ public static class StepBreakdown
         int[] threads = { 1, 2 };
         int steps = 5;
         bool fuse = true, arena = true, infer = false, byShape = false;
+        string network = "port";
         for (int i = 0; i < args.Length; i++)
         {
             if (args[i] == "--threads") threads = args[++i].Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
@@ -28,9 +32,19 @@ public static class StepBreakdown
             else if (args[i] == "--infer") infer = true;
             else if (args[i] == "--by-shape") byShape = true;
             else if (args[i] == "--no-arena") arena = false;
+            else if (args[i] == "--network") network = args[++i];
             else subnets.Add(args[i]);
         }
         if (subnets.Count == 0) subnets.AddRange(new[] { "largest", "smallest" });
+        ProductNetwork? product = network switch
+        {
+            "port" => null,
+            "static" => ProductNetwork.Static,
+            "supernet" => ProductNetwork.Supernet,
+            _ => throw new ArgumentException($"breakdown: --network must be port, static or supernet, got '{network}'."),
+        };
+        if (product is not null && (infer || !fuse))
+            throw new ArgumentException("breakdown: --infer and --unfused apply to --network port only.");
         if (infer)
         {
             foreach (var name in subnets)
@@ -41,7 +55,10 @@ public static class StepBreakdown
             foreach (int t in threads)
             {
                 WorkerPool.MaxThreads = t;
-                var trainer = new ReferenceSubnetTrainer(ReferenceSubnetSpec.ByName(name), useArena: arena, fuseBnActivation: fuse);
+                var spec = ReferenceSubnetSpec.ByName(name);
+                var trainer = product is { } p
+                    ? new ProductNetworkTrainer(spec, p, useArena: arena).Training
+                    : new ReferenceSubnetTrainer(spec, useArena: arena, fuseBnActivation: fuse).Training;
                 float first = trainer.Step();
                 for (int i = 0; i < 7; i++) trainer.Step(); // tiered JIT: per-op code runs a few dozen times per step
                 long bytes0 = GC.GetAllocatedBytesForCurrentThread();
@@ -56,7 +73,7 @@ public static class StepBreakdown
                 var profiler = t == 1 ? new OpProfiler(ThreadCpuClock.Now, ThreadCpuClock.TicksPerSecond) { Steps = steps, ByShape = byShape } : new OpProfiler { Steps = steps, ByShape = byShape };
                 for (int i = 0; i < steps; i++) trainer.ProfiledStep(profiler);
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"== {name}, {t} thread(s){(fuse ? "" : ", unfused BN+act")}{(arena ? "" : ", no arena")}: {trainer.Batch * steps / sec:F1} samples/s ({sec * 1000 / steps:F0} ms/step wall, {cpuMs:F0} ms/step CPU of the calling thread), {bytes:N0} B allocated/step (this thread), loss {first:F4} -> {last:F4}"));
+                    $"== {name} ({network}), {t} thread(s){(fuse ? "" : ", unfused BN+act")}{(arena ? "" : ", no arena")}: {trainer.Batch * steps / sec:F1} samples/s ({sec * 1000 / steps:F0} ms/step wall, {cpuMs:F0} ms/step CPU of the calling thread), {bytes:N0} B allocated/step (this thread), loss {first:F4} -> {last:F4}"));
                 Console.WriteLine(profiler.Report());
             }
     }

@@ -69,21 +69,16 @@ public sealed class BatchNorm2d : Module, ILayer
         return y;
     }
 
-    /// <summary>Recalibration forward with an explicit accumulator: batch statistics normalize and are accumulated.</summary>
+    /// <summary>Recalibration forward with an explicit accumulator: batch statistics normalize and are accumulated.
+    /// The activation is fused as in training, and the statistics pass through this layer's own buffers (the
+    /// accumulator merges them at once).</summary>
     public Tensor ForwardRecalibrate(Tensor x, BatchNormStatsAccumulator accumulator)
     {
         ArgumentNullException.ThrowIfNull(accumulator);
-        var y = TensorOps.BatchNorm2dTrain(x, Weight, Bias, Eps, out var stats);
-        accumulator.Add(stats);
-        return Activate(y);
+        var y = TensorOps.BatchNorm2dTrain(x, Weight, Bias, Eps, _batchMean, _batchM2, Activation);
+        accumulator.Add(new BatchNormBatchStats((long)x.Numel / Channels, _batchMean, _batchM2));
+        return y;
     }
-
-    private Tensor Activate(Tensor y) => Activation switch
-    {
-        FusedActivation.ReLU => TensorOps.ReLU(y),
-        FusedActivation.HardSwish => TensorOps.HardSwish(y),
-        _ => y,
-    };
 
     /// <summary>Copies the accumulated exact mean and population variance into the running buffers.</summary>
     public void LoadRunningStatistics(BatchNormStatsAccumulator accumulator)

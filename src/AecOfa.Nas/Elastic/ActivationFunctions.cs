@@ -1,16 +1,15 @@
-using AecOfa.Engine;
-using AecOfa.Engine.Ops;
+using AecOfa.Engine.Kernels;
 using AecOfa.Nas.Space;
 
 namespace AecOfa.Nas.Elastic;
 
-/// <summary>Applies a stage's <see cref="Activation"/>.</summary>
+/// <summary>The one mapping from a stage's <see cref="Activation"/> to the engine's fused BN + activation.</summary>
 public static class ActivationFunctions
 {
-    public static Tensor Apply(Activation activation, Tensor x) => activation switch
+    public static FusedActivation ToFused(Activation activation) => activation switch
     {
-        Activation.Relu => TensorOps.ReLU(x),
-        Activation.Hswish => TensorOps.HardSwish(x),
+        Activation.Relu => FusedActivation.ReLU,
+        Activation.Hswish => FusedActivation.HardSwish,
         _ => throw new ArgumentOutOfRangeException(nameof(activation), activation, "unknown activation"),
     };
 }

@@ -1,4 +1,5 @@
 using AecOfa.Engine;
+using AecOfa.Engine.Kernels;
 using AecOfa.Engine.Nn;
 using AecOfa.Engine.Ops;
 
@@ -36,8 +37,11 @@ public sealed class ElasticBatchNorm : Module
     public Tensor RunningMean { get; }
     public Tensor RunningVar { get; }
 
-    /// <summary>Training or eval by the module's mode; the channel count is read from x (N, C ≤ MaxChannels, H, W).</summary>
-    public Tensor Forward(Tensor x)
+    /// <summary>
+    /// Training or eval by the module's mode, followed by <paramref name="activation"/> in the same element pass (the
+    /// engine's fused BN + activation); the channel count is read from x (N, C ≤ MaxChannels, H, W).
+    /// </summary>
+    public Tensor Forward(Tensor x, FusedActivation activation = FusedActivation.None)
     {
         int c = Channels(x);
         var gamma = TensorOps.Slice(Weight, 0, 0, c);
@@ -46,25 +50,28 @@ public sealed class ElasticBatchNorm : Module
         {
             var mean = Tensor.FromArray(RunningMean.Span[..c].ToArray(), c);
             var variance = Tensor.FromArray(RunningVar.Span[..c].ToArray(), c);
-            return TensorOps.BatchNorm2dEval(x, gamma, beta, mean, variance, Eps);
+            return TensorOps.BatchNorm2dEval(x, gamma, beta, mean, variance, Eps, activation);
         }
-        var y = TensorOps.BatchNorm2dTrain(x, gamma, beta, Eps, out var stats);
-        stats.UpdateRunning(RunningMean.Span[..c], RunningVar.Span[..c], Momentum);
+        var (batchMean, batchM2) = StatisticsBuffers(c);
+        var y = TensorOps.BatchNorm2dTrain(x, gamma, beta, Eps, batchMean, batchM2, activation);
+        new BatchNormBatchStats(x.Numel / c, batchMean, batchM2).UpdateRunning(RunningMean.Span[..c], RunningVar.Span[..c], Momentum);
         return y;
     }
 
     /// <summary>
-    /// Recalibration forward for one sub-network: normalizes with the batch's statistics (as in training) and adds
-    /// them to <paramref name="accumulator"/> (which must have exactly C channels); running statistics untouched.
+    /// Recalibration forward for one sub-network: normalizes with the batch's statistics (as in training), applies
+    /// <paramref name="activation"/> in the same pass, and adds the statistics to <paramref name="accumulator"/> (which
+    /// must have exactly C channels); running statistics untouched.
     /// </summary>
-    public Tensor ForwardRecalibrate(Tensor x, BatchNormStatsAccumulator accumulator)
+    public Tensor ForwardRecalibrate(Tensor x, BatchNormStatsAccumulator accumulator, FusedActivation activation = FusedActivation.None)
     {
         ArgumentNullException.ThrowIfNull(accumulator);
         int c = Channels(x);
         if (accumulator.Channels != c)
             throw new ArgumentException($"ElasticBatchNorm: accumulator has {accumulator.Channels} channels, x has {c}", nameof(accumulator));
-        var y = TensorOps.BatchNorm2dTrain(x, TensorOps.Slice(Weight, 0, 0, c), TensorOps.Slice(Bias, 0, 0, c), Eps, out var stats);
-        accumulator.Add(stats);
+        var (batchMean, batchM2) = StatisticsBuffers(c);
+        var y = TensorOps.BatchNorm2dTrain(x, TensorOps.Slice(Weight, 0, 0, c), TensorOps.Slice(Bias, 0, 0, c), Eps, batchMean, batchM2, activation);
+        accumulator.Add(new BatchNormBatchStats(x.Numel / c, batchMean, batchM2));
         return y;
     }
 
@@ -75,6 +82,20 @@ public sealed class ElasticBatchNorm : Module
         if (accumulator.Channels > MaxChannels)
             throw new ArgumentException($"ElasticBatchNorm: accumulator has {accumulator.Channels} channels, the layer at most {MaxChannels}", nameof(accumulator));
         accumulator.CopyTo(RunningMean.Span[..accumulator.Channels], RunningVar.Span[..accumulator.Channels]);
+    }
+
+    // The engine wants mean/M2 buffers of exactly C elements; one pair per width this layer has seen, so training
+    // steps allocate no statistics arrays. They are consumed (running update or accumulator) before Forward returns.
+    private readonly Dictionary<int, (double[] Mean, double[] M2)> _statisticsBuffers = [];
+
+    private (double[] Mean, double[] M2) StatisticsBuffers(int channels)
+    {
+        if (!_statisticsBuffers.TryGetValue(channels, out var buffers))
+        {
+            buffers = (new double[channels], new double[channels]);
+            _statisticsBuffers.Add(channels, buffers);
+        }
+        return buffers;
     }
 
     private int Channels(Tensor x)

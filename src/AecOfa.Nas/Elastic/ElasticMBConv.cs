@@ -82,8 +82,9 @@ public sealed class ElasticMBConv : Module
         if (mid > MaxMiddleChannels)
             throw new ArgumentException($"ElasticMBConv: {cin} input channels × expand {expand} need {mid} middle channels, the block has {MaxMiddleChannels}", nameof(x));
 
-        var h = ActivationFunctions.Apply(Activation, RecalibrationPass.Normalize(ExpandBn, ExpandConv.Forward(x, mid), pass));
-        h = ActivationFunctions.Apply(Activation, RecalibrationPass.Normalize(DepthBn, DepthConv.Forward(h, kernel, Stride), pass));
+        var act = ActivationFunctions.ToFused(Activation);
+        var h = RecalibrationPass.Normalize(ExpandBn, ExpandConv.Forward(x, mid), pass, act);
+        h = RecalibrationPass.Normalize(DepthBn, DepthConv.Forward(h, kernel, Stride), pass, act);
         if (Se is not null) h = Se.Forward(h);
         h = RecalibrationPass.Normalize(ProjectBn, ProjectConv.Forward(h, OutChannels), pass);
         return HasResidual(cin) ? TensorOps.Add(h, x) : h;

@@ -1,4 +1,5 @@
 using AecOfa.Engine;
+using AecOfa.Engine.Kernels;
 using AecOfa.Engine.Nn;
 using AecOfa.Engine.Ops;
 
@@ -21,10 +22,10 @@ internal sealed class RecalibrationPass
     /// <summary>BN layers reached so far.</summary>
     public int LayerCount => _order.Count;
 
-    public Tensor Apply(ElasticBatchNorm bn, Tensor x)
+    public Tensor Apply(ElasticBatchNorm bn, Tensor x, FusedActivation activation = FusedActivation.None)
     {
         Observe?.Invoke(bn, x);
-        return bn.ForwardRecalibrate(x, Accumulator(bn, x.Shape[1]));
+        return bn.ForwardRecalibrate(x, Accumulator(bn, x.Shape[1]), activation);
     }
 
     public Tensor Apply(BatchNorm2d bn, Tensor x)
@@ -62,8 +63,10 @@ internal sealed class RecalibrationPass
         return acc;
     }
 
-    /// <summary>BN dispatch used by the elastic blocks and the supernet: recalibration when a pass is given, else by mode.</summary>
-    public static Tensor Normalize(ElasticBatchNorm bn, Tensor x, RecalibrationPass? pass) => pass is null ? bn.Forward(x) : pass.Apply(bn, x);
+    /// <summary>BN (+ fused activation) dispatch used by the elastic blocks: recalibration when a pass is given, else by mode.</summary>
+    public static Tensor Normalize(ElasticBatchNorm bn, Tensor x, RecalibrationPass? pass, FusedActivation activation = FusedActivation.None)
+        => pass is null ? bn.Forward(x, activation) : pass.Apply(bn, x, activation);
 
+    /// <summary>The same for the supernet's fixed layers, whose activation is part of the layer (<see cref="BatchNorm2d.Activation"/>).</summary>
     public static Tensor Normalize(BatchNorm2d bn, Tensor x, RecalibrationPass? pass) => pass is null ? bn.Forward(x) : pass.Apply(bn, x);
 }

@@ -1,4 +1,5 @@
 using AecOfa.Engine;
+using AecOfa.Engine.Kernels;
 using AecOfa.Engine.Nn;
 using AecOfa.Engine.Ops;
 using AecOfa.Nas.Space;
@@ -12,6 +13,7 @@ namespace AecOfa.Nas.Static;
 /// block, the active blocks at their kernel, middle width and SE width, head. Built by
 /// <see cref="Supernet.SubnetExtractor"/> (inherited weights) or with fresh initialization (a standalone baseline
 /// trained from scratch). Saved to and loaded from one safetensors file (<see cref="StaticNetworkFile"/>).
+/// BNs followed by an activation run it fused (<see cref="BatchNorm2d.Activation"/>; names unchanged).
 /// Parameter names: stem_conv, stem_bn, first_dw(_bn), first_pw(_bn), s{stage+1}b{block}.{expand, expand_bn,
 /// depthwise, depthwise_bn, se.reduce, se.expand, project, project_bn}, final_expand(_bn), feature_mix, classifier.
 /// </summary>
@@ -30,9 +32,9 @@ public sealed class StaticMbv3Network : Module
         var rng = new Random(seed);
         int stem = space.StemChannels;
         StemConv = RegisterModule("stem_conv", new Conv2d(1, stem, 3, rng, stride: 2));
-        StemBn = RegisterModule("stem_bn", new BatchNorm2d(stem));
+        StemBn = RegisterModule("stem_bn", new BatchNorm2d(stem, activation: FusedActivation.HardSwish));
         FirstDepthwise = RegisterModule("first_dw", new Conv2d(stem, stem, 3, rng, groups: stem));
-        FirstDepthwiseBn = RegisterModule("first_dw_bn", new BatchNorm2d(stem));
+        FirstDepthwiseBn = RegisterModule("first_dw_bn", new BatchNorm2d(stem, activation: FusedActivation.ReLU));
         FirstPointwise = RegisterModule("first_pw", new Conv2d(stem, stem, 1, rng));
         FirstPointwiseBn = RegisterModule("first_pw_bn", new BatchNorm2d(stem));
         int cin = stem;
@@ -50,7 +52,7 @@ public sealed class StaticMbv3Network : Module
             }
         }
         FinalExpand = RegisterModule("final_expand", new Conv2d(cin, space.FinalExpandChannels, 1, rng));
-        FinalExpandBn = RegisterModule("final_expand_bn", new BatchNorm2d(space.FinalExpandChannels));
+        FinalExpandBn = RegisterModule("final_expand_bn", new BatchNorm2d(space.FinalExpandChannels, activation: FusedActivation.HardSwish));
         FeatureMix = RegisterModule("feature_mix", new Linear(space.FinalExpandChannels, space.FeatureMixChannels, rng, bias: false));
         Classifier = RegisterModule("classifier", new Linear(space.FeatureMixChannels, space.Classes, rng));
     }
@@ -83,11 +85,11 @@ public sealed class StaticMbv3Network : Module
             throw new ArgumentException($"StaticMbv3Network: x must be (N, 1, mel bins, frames), got ({string.Join(", ", x.Shape)})", nameof(x));
         var h = InputResampler.Apply(x, Config.MelBins, Config.HopFactor);
         h = Conv(StemConv, h, tally, "stem_conv");
-        h = TensorOps.HardSwish(StemBn.Forward(h));
-        var r = TensorOps.ReLU(FirstDepthwiseBn.Forward(Conv(FirstDepthwise, h, tally, "first_dw")));
+        h = StemBn.Forward(h); // + h-swish (fused in the layer)
+        var r = FirstDepthwiseBn.Forward(Conv(FirstDepthwise, h, tally, "first_dw")); // + ReLU
         h = TensorOps.Add(FirstPointwiseBn.Forward(Conv(FirstPointwise, r, tally, "first_pw")), h);
         foreach (var (name, block) in _blocks) h = block.Forward(h, tally, name);
-        h = TensorOps.HardSwish(FinalExpandBn.Forward(Conv(FinalExpand, h, tally, "final_expand")));
+        h = FinalExpandBn.Forward(Conv(FinalExpand, h, tally, "final_expand")); // + h-swish
         var v = FeatureMix.Forward(TensorOps.GlobalAvgPool2d(h));
         tally?.Linear("feature_mix", FeatureMix);
         v = TensorOps.HardSwish(v);

@@ -1,4 +1,5 @@
 using AecOfa.Engine;
+using AecOfa.Engine.Kernels;
 using AecOfa.Engine.Nn;
 using AecOfa.Engine.Ops;
 using AecOfa.Nas.Elastic;
@@ -15,6 +16,8 @@ namespace AecOfa.Nas.Supernet;
 /// without bias + h-swish → dropout → classifier linear.
 /// The sub-network is an argument of every forward (<see cref="Forward(Tensor, ArchConfig)"/>); nothing about the
 /// active choice is stored between calls. Train/eval mode is the usual module mode (BN statistics, dropout).
+/// Every BN that an activation follows runs it in the same element pass (the engine's fused BN + activation; the
+/// activation has no parameters, so names and checkpoints are those of plain batch norms).
 /// Parameter names: stem_conv, stem_bn, first_dw, first_dw_bn, first_pw, first_pw_bn, s{stage+1}b{block}.*,
 /// final_expand, final_expand_bn, feature_mix, classifier.
 /// </summary>
@@ -33,9 +36,9 @@ public sealed class OfaSupernet : Module
         var rng = new Random(seed);
         int stem = space.StemChannels;
         StemConv = RegisterModule("stem_conv", new Conv2d(1, stem, 3, rng, stride: 2));
-        StemBn = RegisterModule("stem_bn", new BatchNorm2d(stem));
+        StemBn = RegisterModule("stem_bn", new BatchNorm2d(stem, activation: FusedActivation.HardSwish));
         FirstDepthwise = RegisterModule("first_dw", new Conv2d(stem, stem, 3, rng, groups: stem));
-        FirstDepthwiseBn = RegisterModule("first_dw_bn", new BatchNorm2d(stem));
+        FirstDepthwiseBn = RegisterModule("first_dw_bn", new BatchNorm2d(stem, activation: FusedActivation.ReLU));
         FirstPointwise = RegisterModule("first_pw", new Conv2d(stem, stem, 1, rng));
         FirstPointwiseBn = RegisterModule("first_pw_bn", new BatchNorm2d(stem));
 
@@ -54,7 +57,7 @@ public sealed class OfaSupernet : Module
             cin = cout;
         }
         FinalExpand = RegisterModule("final_expand", new Conv2d(cin, space.FinalExpandChannels, 1, rng));
-        FinalExpandBn = RegisterModule("final_expand_bn", new BatchNorm2d(space.FinalExpandChannels));
+        FinalExpandBn = RegisterModule("final_expand_bn", new BatchNorm2d(space.FinalExpandChannels, activation: FusedActivation.HardSwish));
         FeatureMix = RegisterModule("feature_mix", new Linear(space.FinalExpandChannels, space.FeatureMixChannels, rng, bias: false));
         Classifier = RegisterModule("classifier", new Linear(space.FeatureMixChannels, space.Classes, rng));
     }
@@ -93,13 +96,13 @@ public sealed class OfaSupernet : Module
         if (x.Rank != 4 || x.Shape[1] != 1)
             throw new ArgumentException($"OfaSupernet: x must be (N, 1, mel bins, frames), got ({string.Join(", ", x.Shape)})", nameof(x));
         var h = InputResampler.Apply(x, config.MelBins, config.HopFactor);
-        h = TensorOps.HardSwish(RecalibrationPass.Normalize(StemBn, StemConv.Forward(h), pass));
-        var r = TensorOps.ReLU(RecalibrationPass.Normalize(FirstDepthwiseBn, FirstDepthwise.Forward(h), pass));
+        h = RecalibrationPass.Normalize(StemBn, StemConv.Forward(h), pass); // + h-swish (fused in the layer)
+        var r = RecalibrationPass.Normalize(FirstDepthwiseBn, FirstDepthwise.Forward(h), pass); // + ReLU
         h = TensorOps.Add(RecalibrationPass.Normalize(FirstPointwiseBn, FirstPointwise.Forward(r), pass), h);
         for (int s = 0; s < _blocks.Length; s++)
             for (int b = 0; b < config.Depth(s); b++)
                 h = _blocks[s][b].Forward(h, config.Kernel(s, b), config.Expand(s, b), pass);
-        return TensorOps.HardSwish(RecalibrationPass.Normalize(FinalExpandBn, FinalExpand.Forward(h), pass));
+        return RecalibrationPass.Normalize(FinalExpandBn, FinalExpand.Forward(h), pass); // + h-swish
     }
 
     private Tensor Head(Tensor features, Random? dropout)

@@ -79,4 +79,36 @@ public class FusedBatchNormActivationTests
         Assert.Null(fused.GradFn);
         Assert.Equal(recorded.Data, fused.Data);
     }
+
+    [Theory]
+    [InlineData(FusedActivation.ReLU)]
+    [InlineData(FusedActivation.HardSwish)]
+    public void Recalibration_WithActivation_EqualsBatchNormThenActivation_AndAccumulatesTheSameStatistics(FusedActivation act)
+    {
+        var rng = new Random(21);
+        var bn = new BatchNorm2d(5, activation: act);
+        bn.Weight.CopyFrom(Tensor.Randn(rng, 1f, 5).Span);
+        bn.Bias.CopyFrom(Tensor.Randn(rng, 1f, 5).Span);
+        var fusedAcc = new BatchNormStatsAccumulator(5);
+        var plainAcc = new BatchNormStatsAccumulator(5);
+        foreach (var (n, h, w) in new[] { (3, 3, 7), (1, 5, 3) })
+        {
+            var x = Tensor.Randn(rng, 2f, n, 5, h, w);
+            Tensor fused, plain;
+            using (GradMode.NoGrad())
+            {
+                fused = bn.ForwardRecalibrate(x, fusedAcc);
+                plain = TensorOps.BatchNorm2dTrain(x, bn.Weight, bn.Bias, bn.Eps, out var stats);
+                plainAcc.Add(stats);
+                plain = act == FusedActivation.ReLU ? TensorOps.ReLU(plain) : TensorOps.HardSwish(plain);
+            }
+            Assert.Equal(plain.Data, fused.Data);
+        }
+        Assert.Equal(plainAcc.Count, fusedAcc.Count);
+        for (int c = 0; c < 5; c++)
+        {
+            Assert.Equal(plainAcc.Mean(c), fusedAcc.Mean(c));
+            Assert.Equal(plainAcc.Variance(c), fusedAcc.Variance(c));
+        }
+    }
 }
