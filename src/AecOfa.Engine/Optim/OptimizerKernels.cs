@@ -1,16 +1,59 @@
 using System.Numerics;
+using AecOfa.Engine.Kernels;
 
 namespace AecOfa.Engine.Optim;
 
 /// <summary>
 /// The per-element update loops of the optimizers: a Vector&lt;float&gt; loop then a scalar tail, each beside
 /// its naive reference. Fast and reference perform the same float32 operations in the same order (no fused
-/// multiply-add), so they agree bit for bit and results do not depend on the SIMD width.
+/// multiply-add), so they agree bit for bit and results do not depend on the SIMD width. Large tensors (the
+/// classifier's 1.2 M weights, the head's 154 K) are split into fixed chunks over the <see cref="WorkerPool"/>:
+/// element-wise, so the split changes no bit.
 /// </summary>
-internal static class OptimizerKernels
+internal static unsafe class OptimizerKernels
 {
+    private const int Grain = 16384;
+
+    private static bool RunsParallel(int length) => length >= ParallelChunks.MinParallelElements && WorkerPool.MaxThreads > 1;
+
+    private struct SgdBody : IRangeBody
+    {
+        public float* P, G, B; public int Length; public float Lr, Wd, Mu, Keep; public bool First, Nesterov, Momentum;
+        public readonly void Invoke(int begin, int end)
+        {
+            int lo = begin * Grain, n = Math.Min(end * Grain, Length) - lo;
+            if (n <= 0) return;
+            if (Momentum) SgdMomentumSerial(new Span<float>(P + lo, n), new ReadOnlySpan<float>(G + lo, n), new Span<float>(B + lo, n), First, Lr, Wd, Mu, Keep, Nesterov);
+            else SgdSerial(new Span<float>(P + lo, n), new ReadOnlySpan<float>(G + lo, n), Lr, Wd);
+        }
+    }
+
+    private struct AdamWBody : IRangeBody
+    {
+        public float* P, G, M, V; public int Length; public float B1, B2, Eps, Decay, StepSize, Bias2Sqrt;
+        public readonly void Invoke(int begin, int end)
+        {
+            int lo = begin * Grain, n = Math.Min(end * Grain, Length) - lo;
+            if (n > 0)
+                AdamWSerial(new Span<float>(P + lo, n), new ReadOnlySpan<float>(G + lo, n), new Span<float>(M + lo, n), new Span<float>(V + lo, n),
+                    B1, B2, Eps, Decay, StepSize, Bias2Sqrt);
+        }
+    }
+
+    private static int Chunks(int length) => (length + Grain - 1) / Grain;
+
     /// <summary>Plain SGD with coupled weight decay: p -= lr * (g + wd*p).</summary>
     public static void Sgd(Span<float> p, ReadOnlySpan<float> grad, float lr, float wd)
+    {
+        if (!RunsParallel(p.Length)) { SgdSerial(p, grad, lr, wd); return; }
+        fixed (float* pp = p, pg = grad)
+        {
+            var body = new SgdBody { P = pp, G = pg, Length = p.Length, Lr = lr, Wd = wd };
+            WorkerPool.For(Chunks(p.Length), ref body);
+        }
+    }
+
+    private static void SgdSerial(Span<float> p, ReadOnlySpan<float> grad, float lr, float wd)
     {
         int i = 0;
         if (Vector.IsHardwareAccelerated)
@@ -36,6 +79,16 @@ internal static class OptimizerKernels
     /// SGD with momentum: g = grad + wd*p; buf = first ? g : mu*buf + keep*g; p -= lr * (nesterov ? g + mu*buf : buf).
     /// </summary>
     public static void SgdMomentum(Span<float> p, ReadOnlySpan<float> grad, Span<float> buf, bool first, float lr, float wd, float mu, float keep, bool nesterov)
+    {
+        if (!RunsParallel(p.Length)) { SgdMomentumSerial(p, grad, buf, first, lr, wd, mu, keep, nesterov); return; }
+        fixed (float* pp = p, pg = grad, pb = buf)
+        {
+            var body = new SgdBody { P = pp, G = pg, B = pb, Length = p.Length, Lr = lr, Wd = wd, Mu = mu, Keep = keep, First = first, Nesterov = nesterov, Momentum = true };
+            WorkerPool.For(Chunks(p.Length), ref body);
+        }
+    }
+
+    private static void SgdMomentumSerial(Span<float> p, ReadOnlySpan<float> grad, Span<float> buf, bool first, float lr, float wd, float mu, float keep, bool nesterov)
     {
         int i = 0;
         if (Vector.IsHardwareAccelerated)
@@ -75,6 +128,16 @@ internal static class OptimizerKernels
     /// v = b2*v + (1-b2)*(g*g); p = p*decay - stepSize * (m / (sqrt(v)/bias2Sqrt + eps)).
     /// </summary>
     public static void AdamW(Span<float> p, ReadOnlySpan<float> grad, Span<float> m, Span<float> v, float b1, float b2, float eps, float decay, float stepSize, float bias2Sqrt)
+    {
+        if (!RunsParallel(p.Length)) { AdamWSerial(p, grad, m, v, b1, b2, eps, decay, stepSize, bias2Sqrt); return; }
+        fixed (float* pp = p, pg = grad, pm = m, pv = v)
+        {
+            var body = new AdamWBody { P = pp, G = pg, M = pm, V = pv, Length = p.Length, B1 = b1, B2 = b2, Eps = eps, Decay = decay, StepSize = stepSize, Bias2Sqrt = bias2Sqrt };
+            WorkerPool.For(Chunks(p.Length), ref body);
+        }
+    }
+
+    private static void AdamWSerial(Span<float> p, ReadOnlySpan<float> grad, Span<float> m, Span<float> v, float b1, float b2, float eps, float decay, float stepSize, float bias2Sqrt)
     {
         int i = 0;
         if (Vector.IsHardwareAccelerated)
