@@ -6,7 +6,7 @@ using AecOfa.Engine.Kernels;
 namespace AecOfa.Benchmarks;
 
 /// <summary>
-/// `dotnet run -c Release --project benchmarks/AecOfa.Benchmarks -- breakdown [largest|smallest ...] [--network port|static|supernet] [--threads 1,2] [--steps N] [--unfused] [--no-arena] [--infer] [--by-shape]`:
+/// `dotnet run -c Release --project benchmarks/AecOfa.Benchmarks -- breakdown [largest|smallest ...] [--network port|static|supernet] [--threads 1,2] [--steps N] [--warmup N] [--unfused] [--no-arena] [--infer] [--by-shape]`:
 /// warms up, then times N training steps per subnet and thread count, and prints samples/s, bytes allocated per
 /// step, CPU time per step of the calling thread (on a loaded machine, with 1 thread, closer to the undisturbed time than
 /// wall time; the op table then uses that clock too)
@@ -21,13 +21,14 @@ public static class StepBreakdown
     {
         var subnets = new List<string>();
         int[] threads = { 1, 2 };
-        int steps = 5;
+        int steps = 5, warmup = 7;
         bool fuse = true, arena = true, infer = false, byShape = false;
         string network = "port";
         for (int i = 0; i < args.Length; i++)
         {
             if (args[i] == "--threads") threads = args[++i].Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
             else if (args[i] == "--steps") steps = int.Parse(args[++i], CultureInfo.InvariantCulture);
+            else if (args[i] == "--warmup") warmup = int.Parse(args[++i], CultureInfo.InvariantCulture);
             else if (args[i] == "--unfused") fuse = false;
             else if (args[i] == "--infer") infer = true;
             else if (args[i] == "--by-shape") byShape = true;
@@ -60,7 +61,7 @@ public static class StepBreakdown
                     ? new ProductNetworkTrainer(spec, p, useArena: arena).Training
                     : new ReferenceSubnetTrainer(spec, useArena: arena, fuseBnActivation: fuse).Training;
                 float first = trainer.Step();
-                for (int i = 0; i < 7; i++) trainer.Step(); // tiered JIT: per-op code runs a few dozen times per step
+                for (int i = 0; i < warmup; i++) trainer.Step(); // tiered JIT: per-op code runs a few dozen times per step
                 long bytes0 = GC.GetAllocatedBytesForCurrentThread();
                 long thread0 = ThreadCpuClock.Now();
                 long t0 = Stopwatch.GetTimestamp();

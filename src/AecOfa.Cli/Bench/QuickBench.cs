@@ -96,10 +96,16 @@ public sealed class QuickBench
 
     private int Reps(int n) => (int)Math.Max(1, Math.Round(n * Effort));
 
-    /// <summary>Median seconds of <paramref name="reps"/> timed calls after <paramref name="warmup"/> untimed ones.</summary>
-    private static double MedianSeconds(Action body, int warmup, int reps)
+    /// <summary>
+    /// Median seconds of <paramref name="reps"/> timed calls after at least <paramref name="warmup"/> untimed ones and at
+    /// least <paramref name="minWarmupSeconds"/> of warm-up: a training step runs each op's code only a few dozen times,
+    /// and tiered JIT needs about a second of steps to reach its optimized code (3 warm-up steps measured the smallest
+    /// subnet at 2 threads up to 40% slow).
+    /// </summary>
+    private static double MedianSeconds(Action body, int warmup, int reps, double minWarmupSeconds = 0)
     {
-        for (int i = 0; i < warmup; i++) body();
+        long w0 = Stopwatch.GetTimestamp();
+        for (int i = 0; i < warmup || Stopwatch.GetElapsedTime(w0).TotalSeconds < minWarmupSeconds; i++) body();
         var times = new double[reps];
         for (int i = 0; i < reps; i++)
         {
@@ -166,7 +172,7 @@ public sealed class QuickBench
             loss.Backward();
             sgd.Step();
         }
-        double s = MedianSeconds(Step, Reps(3), Reps(5));
+        double s = MedianSeconds(Step, Reps(3), Reps(7), minWarmupSeconds: 2.0 * Effort);
         return batch / s;
     }
 
