@@ -15,13 +15,16 @@ namespace AecOfa.Benchmarks;
 [Config(typeof(ShortConfig))]
 public class DepthwiseConvBenchmarks
 {
-    private sealed class ShortConfig : ManualConfig
+    internal sealed class ShortConfig : ManualConfig
     {
         public ShortConfig()
         {
             // One call per iteration: on the shared, loaded machine the minimum over 25 single calls is the least
-            // disturbed estimate, the median shows the disturbance.
-            AddJob(Job.Default.WithToolchain(InProcessEmitToolchain.Instance).WithWarmupCount(5).WithIterationCount(25)
+            // disturbed estimate, the median shows the disturbance. 200 warm-up calls: tiered JIT promotes a method
+            // after 30 calls, but only once 100 ms pass without new tier-0 compilations, then compiles it in the
+            // background; with 5 warm-up calls every measured call ran unoptimized code, 2-5x slower, and 60 were
+            // not always enough (benchmarks/RESULTS.md, second pass).
+            AddJob(Job.Default.WithToolchain(InProcessEmitToolchain.Instance).WithWarmupCount(200).WithIterationCount(25)
                 .WithInvocationCount(1).WithUnrollFactor(1).WithLaunchCount(1).WithId("single-call"));
             AddColumn(StatisticColumn.Min, StatisticColumn.Median);
         }
@@ -56,7 +59,7 @@ public class DepthwiseConvBenchmarks
         Console.WriteLine($"// MACs {_g.Macs} for {Shape} k={K}");
     }
 
-    private static float[] Fill(int n, Random rng)
+    internal static float[] Fill(int n, Random rng)
     {
         var a = new float[n];
         for (int i = 0; i < n; i++) a[i] = (float)(rng.NextDouble() - 0.5);

@@ -24,25 +24,11 @@ public class DepthwiseConvChannelsLastTests
         return data;
     }
 
-    private static float[] RandomArray(int length, int seed)
-    {
-        var a = new float[length];
-        SeededRandom.FillNormal(SeededRandom.Create(seed), a, 0f, 1f);
-        return a;
-    }
+    private static float[] RandomArray(int length, int seed) => DepthwiseConvTests.RandomArray(length, seed);
 
-    private static double[] ToDouble(float[] a) => Array.ConvertAll(a, v => (double)v);
+    private static double[] ToDouble(float[] a) => DepthwiseConvTests.ToDouble(a);
 
-    private static void AssertClose(double[] expected, float[] actual, double tol, string what)
-    {
-        double maxRef = 0, maxErr = 0;
-        for (int i = 0; i < expected.Length; i++)
-        {
-            maxRef = Math.Max(maxRef, Math.Abs(expected[i]));
-            maxErr = Math.Max(maxErr, Math.Abs(expected[i] - actual[i]));
-        }
-        Assert.True(maxErr / Math.Max(maxRef, 1e-30) < tol, $"{what}: relative error {maxErr / Math.Max(maxRef, 1e-30):E2}");
-    }
+    private static void AssertClose(double[] expected, float[] actual, double tol, string what) => DepthwiseConvTests.AssertClose(expected, actual, tol, what);
 
     [Theory, MemberData(nameof(Cases))]
     public void AllThreeKernels_MatchFloat64Reference_AndThePlanarPath(int n, int c, int h, int w, int k, int s, int pad)

@@ -29,16 +29,16 @@ public class DepthwiseConvTests
 
     private static ConvGeometry Geo(int n, int c, int h, int w, int k, int s, int pad) => ConvGeometry.Square(n, c, c, h, w, k, s, pad, c);
 
-    private static float[] RandomArray(int length, int seed)
+    internal static float[] RandomArray(int length, int seed)
     {
         var a = new float[length];
         SeededRandom.FillNormal(SeededRandom.Create(seed), a, 0f, 1f);
         return a;
     }
 
-    private static double[] ToDouble(float[] a) => Array.ConvertAll(a, v => (double)v);
+    internal static double[] ToDouble(float[] a) => Array.ConvertAll(a, v => (double)v);
 
-    private static void AssertClose(double[] expected, float[] actual, double tol, string what)
+    internal static void AssertClose(double[] expected, float[] actual, double tol, string what)
     {
         Assert.Equal(expected.Length, actual.Length);
         double maxRef = 0, maxErr = 0;
