@@ -41,8 +41,9 @@ internal static unsafe class BlockTranspose
             }
     }
 
+    /// <summary>One 8x8 block in AVX registers: d[c * ds + r] (+)= s[r * ss + c] (also the GEMM's packing transpose).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Transpose8x8(float* s, int ss, float* d, int ds, bool add)
+    internal static void Transpose8x8(float* s, nint ss, float* d, nint ds, bool add)
     {
         var r0 = Avx.LoadVector256(s);
         var r1 = Avx.LoadVector256(s + ss);
