@@ -98,6 +98,29 @@ public abstract class Optimizer
     /// <summary>Buffer names this optimizer keeps per parameter (import checks them).</summary>
     protected abstract IReadOnlyList<string> BufferNames { get; }
 
+    /// <summary>Forgets every parameter's state and the step count, as a freshly built optimizer (OFA starts each
+    /// progressive-shrinking phase with a new optimizer).</summary>
+    public void ResetState()
+    {
+        _parameterSteps.Clear();
+        _buffers.Clear();
+        StepCount = 0;
+    }
+
+    /// <summary>
+    /// The live state buffers (e.g. momentum) of <paramref name="parameter"/>, each laid out like the parameter; empty
+    /// before its first update. For transformations that must move the state with the weights, such as a channel
+    /// permutation; writing into them changes the next update.
+    /// </summary>
+    public IReadOnlyList<float[]> StateBuffers(Parameter parameter)
+    {
+        ArgumentNullException.ThrowIfNull(parameter);
+        foreach (var (name, p) in _parameters)
+            if (ReferenceEquals(p, parameter))
+                return _buffers.TryGetValue(name, out var b) ? b.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => kv.Value).ToList() : [];
+        throw new ArgumentException("The parameter is not managed by this optimizer.", nameof(parameter));
+    }
+
     /// <summary>A deep copy of the state, by parameter name.</summary>
     public OptimizerState ExportState()
     {

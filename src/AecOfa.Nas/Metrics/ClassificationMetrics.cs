@@ -9,7 +9,25 @@ public sealed record ClassificationReport(
     double[] RocAucPerClass,
     int[] SkippedClasses)
 {
+    /// <summary>Single-label sets only (every target row has exactly one positive): the fraction of examples whose
+    /// highest score is their class; NaN for multi-label sets.</summary>
+    public double Top1Accuracy { get; init; } = double.NaN;
+
+    /// <summary>Single-label sets only: the unweighted mean over classes of F1 of the arg-max decision (a class never
+    /// predicted and never present is skipped); NaN for multi-label sets.</summary>
+    public double MacroF1 { get; init; } = double.NaN;
+
+    /// <summary>Single-label sets only: per-class F1 of the arg-max decision (NaN for a class never predicted and never present).</summary>
+    public double[] F1PerClass { get; init; } = [];
+
+    /// <summary>Examples evaluated.</summary>
+    public int Examples { get; init; }
+
+    /// <summary>Whether the targets were single-label (top-1 and F1 are defined).</summary>
+    public bool IsSingleLabel => !double.IsNaN(Top1Accuracy);
+
     public override string ToString() =>
+        (IsSingleLabel ? $"top-1 {Top1Accuracy:F4}  macro F1 {MacroF1:F4}  " : "") +
         $"mAP {MeanAveragePrecision:F4}  mean AUC {MeanRocAuc:F4}  d' {DPrime:F3}" +
         (SkippedClasses.Length > 0 ? $"  ({SkippedClasses.Length} class(es) without positives skipped)" : "");
 }
@@ -52,7 +70,61 @@ public static class ClassificationMetrics
         }
         double mAp = apCount > 0 ? apSum / apCount : double.NaN;
         double mAuc = aucCount > 0 ? aucSum / aucCount : double.NaN;
-        return new ClassificationReport(mAp, mAuc, DPrime(mAuc), ap, auc, skipped.ToArray());
+        var report = new ClassificationReport(mAp, mAuc, DPrime(mAuc), ap, auc, skipped.ToArray()) { Examples = n };
+        if (n > 0 && IsSingleLabel(targets, classes))
+        {
+            var (top1, macroF1, f1) = ArgMaxScores(scores, targets, classes);
+            report = report with { Top1Accuracy = top1, MacroF1 = macroF1, F1PerClass = f1 };
+        }
+        return report;
+    }
+
+    /// <summary>True when every row of <paramref name="targets"/> has exactly one value >= 0.5.</summary>
+    public static bool IsSingleLabel(ReadOnlySpan<float> targets, int classes)
+    {
+        if (targets.Length == 0 || targets.Length % classes != 0) return false;
+        for (int i = 0; i < targets.Length / classes; i++)
+        {
+            int positives = 0;
+            foreach (float t in targets.Slice(i * classes, classes)) if (t >= 0.5f) positives++;
+            if (positives != 1) return false;
+        }
+        return true;
+    }
+
+    /// <summary>Top-1 accuracy and F1 per class of the arg-max decision (first maximum wins ties), for one-hot targets.</summary>
+    public static (double Top1, double MacroF1, double[] F1PerClass) ArgMaxScores(ReadOnlySpan<float> scores, ReadOnlySpan<float> targets, int classes)
+    {
+        int n = scores.Length / classes;
+        var truePos = new int[classes];
+        var predicted = new int[classes];
+        var actual = new int[classes];
+        int correct = 0;
+        for (int i = 0; i < n; i++)
+        {
+            int guess = ArgMax(scores.Slice(i * classes, classes)), label = ArgMax(targets.Slice(i * classes, classes));
+            predicted[guess]++;
+            actual[label]++;
+            if (guess == label) { correct++; truePos[label]++; }
+        }
+        var f1 = new double[classes];
+        double sum = 0;
+        int counted = 0;
+        for (int k = 0; k < classes; k++)
+        {
+            if (predicted[k] + actual[k] == 0) { f1[k] = double.NaN; continue; }
+            f1[k] = 2.0 * truePos[k] / (predicted[k] + actual[k]);
+            sum += f1[k];
+            counted++;
+        }
+        return ((double)correct / n, counted > 0 ? sum / counted : double.NaN, f1);
+    }
+
+    private static int ArgMax(ReadOnlySpan<float> row)
+    {
+        int best = 0;
+        for (int k = 1; k < row.Length; k++) if (row[k] > row[best]) best = k;
+        return best;
     }
 
     /// <summary>

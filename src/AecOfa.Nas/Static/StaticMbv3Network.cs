@@ -2,6 +2,7 @@ using AecOfa.Engine;
 using AecOfa.Engine.Kernels;
 using AecOfa.Engine.Nn;
 using AecOfa.Engine.Ops;
+using AecOfa.Nas.Networks;
 using AecOfa.Nas.Space;
 using AecOfa.Nas.Supernet;
 
@@ -17,7 +18,7 @@ namespace AecOfa.Nas.Static;
 /// Parameter names: stem_conv, stem_bn, first_dw(_bn), first_pw(_bn), s{stage+1}b{block}.{expand, expand_bn,
 /// depthwise, depthwise_bn, se.reduce, se.expand, project, project_bn}, final_expand(_bn), feature_mix, classifier.
 /// </summary>
-public sealed class StaticMbv3Network : Module
+public sealed class StaticMbv3Network : Module, IArchNetwork
 {
     private readonly List<(string Name, StaticMBConv Block)> _blocks = [];
 
@@ -59,6 +60,21 @@ public sealed class StaticMbv3Network : Module
 
     public ArchSpace Space { get; }
     public ArchConfig Config { get; }
+
+    Module IArchNetwork.Module => this;
+
+    /// <summary>Only its own <see cref="Config"/>.</summary>
+    public bool Contains(ArchConfig config) => Config.Equals(config);
+
+    public string Describe() => $"static {Config}";
+
+    /// <summary>The network's own config only; anything else is an error naming both configs.</summary>
+    Tensor IArchNetwork.Forward(Tensor x, ArchConfig config, Random? dropout)
+    {
+        if (!Contains(config))
+            throw new ArgumentException($"StaticMbv3Network: this network is {Config} and cannot run {config}.", nameof(config));
+        return Forward(x, null, dropout);
+    }
 
     public Conv2d StemConv { get; }
     public BatchNorm2d StemBn { get; }

@@ -1,6 +1,8 @@
 using AecOfa.Engine;
 using AecOfa.Engine.Ops;
+using AecOfa.Engine.Nn;
 using AecOfa.Nas.Elastic;
+using AecOfa.Nas.Networks;
 using AecOfa.Nas.Space;
 
 namespace AecOfa.Nas.Supernet;
@@ -35,6 +37,54 @@ public sealed class BnRecalibrator
 
     /// <summary>Recomputes the statistics of every BN slice <paramref name="config"/> uses; returns what was seen.</summary>
     public RecalibrationResult Recalibrate(OfaSupernet supernet, ArchConfig config) => Recalibrate(supernet, config, null);
+
+    /// <summary>
+    /// The same for any <see cref="IArchNetwork"/>: the supernet's sliced BNs, or every <see cref="BatchNorm2d"/> of a
+    /// fixed network (a standalone or distilled baseline gets exactly the same treatment as an inherited sub-network,
+    /// so their comparison does not hinge on momentum-averaged running statistics).
+    /// </summary>
+    public RecalibrationResult Recalibrate(IArchNetwork network, ArchConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(config);
+        if (network is OfaSupernet supernet) return Recalibrate(supernet, config, null);
+        if (!network.Contains(config))
+            throw new ArgumentException($"BnRecalibrator: {network.Describe()} cannot run {config}.", nameof(config));
+        var layers = BatchNorms(network.Module).ToList();
+        var accumulators = layers.Select(bn => new BatchNormStatsAccumulator(bn.Channels)).ToList();
+        for (int i = 0; i < layers.Count; i++) layers[i].AttachRecalibration(accumulators[i]);
+        int clips = 0, batches = 0;
+        try
+        {
+            using (GradMode.NoGrad())
+            {
+                foreach (var batch in _data.Batches(Clips, BatchSize))
+                {
+                    if (clips >= Clips) break;
+                    var x = batch ?? throw new InvalidOperationException($"BnRecalibrator: the data source yielded a null batch (batch {batches})");
+                    if (clips + x.Shape[0] > Clips) x = TensorOps.Slice(x, 0, 0, Clips - clips);
+                    network.Forward(x, config);
+                    clips += x.Shape[0];
+                    batches++;
+                }
+            }
+        }
+        finally
+        {
+            foreach (var bn in layers) bn.DetachRecalibration();
+        }
+        if (clips == 0) throw new InvalidOperationException("BnRecalibrator: the data source yielded no clips; BN statistics were left unchanged");
+        for (int i = 0; i < layers.Count; i++)
+            if (accumulators[i].Count > 0) layers[i].LoadRunningStatistics(accumulators[i]);
+        return new RecalibrationResult(config, clips, batches, layers.Count);
+    }
+
+    private static IEnumerable<BatchNorm2d> BatchNorms(Module module)
+    {
+        if (module is BatchNorm2d bn) yield return bn;
+        foreach (var (_, child) in module.NamedChildren())
+            foreach (var inner in BatchNorms(child)) yield return inner;
+    }
 
     internal RecalibrationResult Recalibrate(OfaSupernet supernet, ArchConfig config, Action<Engine.Nn.Module, Tensor>? observe)
     {

@@ -32,7 +32,10 @@ public static class ChannelSorter
     /// <param name="supernet">Sorted in place.</param>
     /// <param name="trainedExpandRatios">Expand ratios whose widths are already trained; the largest ratio is always
     /// treated as trained (the full network is trained first). {max} = a full sort.</param>
-    public static IReadOnlyList<BlockPermutation> SortMiddleChannels(OfaSupernet supernet, IReadOnlyCollection<int> trainedExpandRatios)
+    /// <param name="optimizer">When given, the optimizer state of every permuted parameter (momentum, Adam moments) is
+    /// permuted with it, so the next update is the permuted update of the unsorted network.</param>
+    public static IReadOnlyList<BlockPermutation> SortMiddleChannels(OfaSupernet supernet, IReadOnlyCollection<int> trainedExpandRatios,
+        Engine.Optim.Optimizer? optimizer = null)
     {
         ArgumentNullException.ThrowIfNull(supernet);
         ArgumentNullException.ThrowIfNull(trainedExpandRatios);
@@ -43,12 +46,14 @@ public static class ChannelSorter
         var result = new List<BlockPermutation>();
         for (int s = 0; s < space.StageCount; s++)
             for (int b = 0; b < space.MaxDepth; b++)
-                result.Add(SortBlock(supernet.Block(s, b), s, b, trainedExpandRatios));
+                result.Add(SortBlock(supernet.Block(s, b), s, b, trainedExpandRatios, optimizer));
         return result;
     }
 
-    private static BlockPermutation SortBlock(ElasticMBConv block, int stage, int index, IReadOnlyCollection<int> trained)
+    private static BlockPermutation SortBlock(ElasticMBConv block, int stage, int index, IReadOnlyCollection<int> trained, Engine.Optim.Optimizer? optimizer)
     {
+        void Permute(Tensor t, int axis, int[] perm) => ChannelSorter.Permute(t, axis, perm, optimizer);
+        void PermuteBn(ElasticBatchNorm bn, int[] perm) => ChannelSorter.PermuteBn(bn, perm, optimizer);
         int maxMid = block.MaxMiddleChannels;
         var widths = trained.Select(e => ElasticMBConv.MiddleChannels(block.MaxInChannels, e)).Append(maxMid).Distinct().Order().ToArray();
 
@@ -102,16 +107,16 @@ public static class ChannelSorter
         return perm;
     }
 
-    private static void PermuteBn(ElasticBatchNorm bn, int[] perm)
+    private static void PermuteBn(ElasticBatchNorm bn, int[] perm, Engine.Optim.Optimizer? optimizer)
     {
-        Permute(bn.Weight, 0, perm);
-        Permute(bn.Bias, 0, perm);
-        Permute(bn.RunningMean, 0, perm);
-        Permute(bn.RunningVar, 0, perm);
+        Permute(bn.Weight, 0, perm, optimizer);
+        Permute(bn.Bias, 0, perm, optimizer);
+        Permute(bn.RunningMean, 0, perm, null);
+        Permute(bn.RunningVar, 0, perm, null);
     }
 
     /// <summary>new[.., i, ..] = old[.., perm[i], ..] along <paramref name="axis"/>, for the values and any gradient.</summary>
-    private static void Permute(Tensor t, int axis, int[] perm)
+    private static void Permute(Tensor t, int axis, int[] perm, Engine.Optim.Optimizer? optimizer)
     {
         if (t.Shape[axis] != perm.Length)
             throw new InvalidOperationException($"ChannelSorter: axis {axis} of ({string.Join(", ", t.Shape)}) has {t.Shape[axis]} entries, the permutation {perm.Length}");
@@ -120,6 +125,8 @@ public static class ChannelSorter
         for (int i = axis + 1; i < t.Rank; i++) inner *= t.Shape[i];
         PermuteData(t.Data, outer, perm, inner);
         if (t.Grad is { } g) PermuteData(g.Data, outer, perm, inner);
+        if (optimizer is not null && t is Engine.Nn.Parameter p)
+            foreach (var state in optimizer.StateBuffers(p)) PermuteData(state, outer, perm, inner);
     }
 
     private static void PermuteData(float[] data, int outer, int[] perm, int inner)

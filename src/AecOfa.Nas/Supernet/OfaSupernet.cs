@@ -3,6 +3,7 @@ using AecOfa.Engine.Kernels;
 using AecOfa.Engine.Nn;
 using AecOfa.Engine.Ops;
 using AecOfa.Nas.Elastic;
+using AecOfa.Nas.Networks;
 using AecOfa.Nas.Space;
 
 namespace AecOfa.Nas.Supernet;
@@ -21,7 +22,7 @@ namespace AecOfa.Nas.Supernet;
 /// Parameter names: stem_conv, stem_bn, first_dw, first_dw_bn, first_pw, first_pw_bn, s{stage+1}b{block}.*,
 /// final_expand, final_expand_bn, feature_mix, classifier.
 /// </summary>
-public sealed class OfaSupernet : Module
+public sealed class OfaSupernet : Module, IArchNetwork
 {
     private readonly ElasticMBConv[][] _blocks;
 
@@ -63,6 +64,13 @@ public sealed class OfaSupernet : Module
     }
 
     public ArchSpace Space { get; }
+
+    Module IArchNetwork.Module => this;
+
+    /// <summary>Every valid config of <see cref="Space"/>.</summary>
+    public bool Contains(ArchConfig config) => config is not null && config.TryValidate(Space, out _);
+
+    public string Describe() => $"supernet (width x{Space.WidthMultiplier.ToString(System.Globalization.CultureInfo.InvariantCulture)})";
 
     public Conv2d StemConv { get; }
     public BatchNorm2d StemBn { get; }

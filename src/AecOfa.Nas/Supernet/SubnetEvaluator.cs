@@ -1,5 +1,6 @@
 using AecOfa.Engine;
 using AecOfa.Nas.Metrics;
+using AecOfa.Nas.Networks;
 using AecOfa.Nas.Space;
 
 namespace AecOfa.Nas.Supernet;
@@ -19,17 +20,24 @@ public sealed class SubnetEvaluator
 {
     public const int DefaultBatchSize = 200;
 
-    private readonly OfaSupernet _supernet;
+    private readonly IArchNetwork _network;
     private readonly BnRecalibrator _recalibrator;
     private readonly ILabeledBatches _validation;
 
     public SubnetEvaluator(OfaSupernet supernet, BnRecalibrator recalibrator, ILabeledBatches validation, int batchSize = DefaultBatchSize)
+        : this((IArchNetwork)supernet, recalibrator, validation, batchSize)
     {
-        ArgumentNullException.ThrowIfNull(supernet);
+    }
+
+    /// <summary>Evaluates any <see cref="IArchNetwork"/> (a fixed network only on its own config), always after exact
+    /// BN recalibration.</summary>
+    public SubnetEvaluator(IArchNetwork network, BnRecalibrator recalibrator, ILabeledBatches validation, int batchSize = DefaultBatchSize)
+    {
+        ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(recalibrator);
         ArgumentNullException.ThrowIfNull(validation);
         if (batchSize < 1) throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "must be >= 1");
-        _supernet = supernet;
+        _network = network;
         _recalibrator = recalibrator;
         _validation = validation;
         BatchSize = batchSize;
@@ -40,12 +48,13 @@ public sealed class SubnetEvaluator
     public SubnetEvaluation Evaluate(ArchConfig config)
     {
         ArgumentNullException.ThrowIfNull(config);
-        var recalibration = _recalibrator.Recalibrate(_supernet, config);
-        int classes = _supernet.Space.Classes;
+        var recalibration = _recalibrator.Recalibrate(_network, config);
+        int classes = _network.Space.Classes;
+        var module = _network.Module;
         var scores = new List<float>();
         var targets = new List<float>();
-        bool wasTraining = _supernet.IsTraining;
-        _supernet.Eval();
+        bool wasTraining = module.IsTraining;
+        module.Eval();
         try
         {
             using var _ = GradMode.NoGrad();
@@ -57,14 +66,14 @@ public sealed class SubnetEvaluator
                 if (target.Rank != 2 || target.Shape[0] != features.Shape[0] || target.Shape[1] != classes)
                     throw new InvalidOperationException(
                         $"SubnetEvaluator: validation batch {batch} has targets ({string.Join(", ", target.Shape)}) for {features.Shape[0]} examples; expected (N, {classes})");
-                scores.AddRange(_supernet.Forward(features, config).Data);
+                scores.AddRange(_network.Forward(features, config).Data);
                 targets.AddRange(target.Data);
                 batch++;
             }
         }
         finally
         {
-            if (wasTraining) _supernet.Train();
+            if (wasTraining) module.Train();
         }
         if (scores.Count == 0) throw new InvalidOperationException("SubnetEvaluator: the validation data yielded no examples");
         var report = ClassificationMetrics.Evaluate(scores.ToArray(), targets.ToArray(), classes);

@@ -2,18 +2,21 @@ using AecOfa.Nas.Space;
 
 namespace AecOfa.Nas.Training;
 
-/// <summary>Trains only the largest sub-network on the labels (OFA's first phase; also the "one static network" baseline).</summary>
+/// <summary>Trains only the largest sub-network on the labels (OFA's first phase: it becomes the frozen teacher and
+/// the starting point of progressive shrinking).</summary>
 public sealed class FullNetworkStrategy : ITrainingStrategy
 {
-    private static readonly string[] RoleNames = ["largest"];
+    public string Name => "full";
 
-    public string Name => "full-network";
+    public bool NeedsFrozenTeacher => false;
 
-    public IReadOnlyList<string> Roles => RoleNames;
+    public IReadOnlyList<TrainingPhase> Phases(ArchSpace space, int epochs) => [new("main", epochs, 1f, space, ["largest"])];
 
-    public IReadOnlyList<SubnetTask> Plan(ArchSpace space, Random sampling)
+    public IReadOnlyList<SubnetTask> Plan(TrainingPhase phase, Random sampling)
     {
-        ArgumentNullException.ThrowIfNull(space);
-        return [new SubnetTask("largest", ArchConfig.Max(space), SubnetTarget.Labels, IsTeacher: false, UseDropout: true)];
+        ArgumentNullException.ThrowIfNull(phase);
+        return [new SubnetTask("largest", ArchConfig.Max(phase.Space), SubnetTarget.Labels, IsTeacher: false, UseDropout: true)];
     }
+
+    public string Describe() => Name;
 }

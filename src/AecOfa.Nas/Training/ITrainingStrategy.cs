@@ -3,18 +3,27 @@ using AecOfa.Nas.Space;
 namespace AecOfa.Nas.Training;
 
 /// <summary>
-/// Decides which sub-networks one training step trains and with what targets; nothing else. The <see cref="Trainer"/>
-/// runs the tasks in order on the same batch, accumulates their gradients and makes one optimizer update.
+/// Decides which sub-networks one training step trains and with what targets, phase by phase; nothing else. The
+/// <see cref="Trainer"/> runs the tasks in order on the same batch, accumulates their gradients and makes one
+/// optimizer update.
 /// </summary>
 public interface ITrainingStrategy
 {
-    /// <summary>A stable name stored in checkpoints (resume refuses another strategy).</summary>
+    /// <summary>A stable name ("sandwich", "progressive", "standalone", ...).</summary>
     string Name { get; }
 
-    /// <summary>Role names of <see cref="Plan"/>'s tasks, the same every step (for logs and loss histories).</summary>
-    IReadOnlyList<string> Roles { get; }
+    /// <summary>Whether the tasks learn from a frozen teacher network that the trainer must be given.</summary>
+    bool NeedsFrozenTeacher { get; }
 
-    /// <summary>The tasks of one step. <paramref name="sampling"/> is derived from (seed, step) by the trainer, so a
-    /// resumed run samples the same sub-networks.</summary>
-    IReadOnlyList<SubnetTask> Plan(ArchSpace space, Random sampling);
+    /// <summary>The phases of a run over <paramref name="space"/> whose options ask for <paramref name="epochs"/>
+    /// epochs (single-phase strategies: one phase of that many epochs).</summary>
+    IReadOnlyList<TrainingPhase> Phases(ArchSpace space, int epochs);
+
+    /// <summary>The tasks of one step of <paramref name="phase"/>, sampling from <see cref="TrainingPhase.Space"/>.
+    /// <paramref name="sampling"/> is derived from (seed, step) by the trainer, so a resumed run samples the same
+    /// sub-networks.</summary>
+    IReadOnlyList<SubnetTask> Plan(TrainingPhase phase, Random sampling);
+
+    /// <summary>Every setting of the strategy that changes results (part of a run's identity).</summary>
+    string Describe();
 }

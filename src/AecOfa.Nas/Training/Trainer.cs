@@ -1,55 +1,81 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text.Json;
 using AecOfa.Engine;
-using AecOfa.Engine.IO;
 using AecOfa.Engine.Ops;
 using AecOfa.Engine.Optim;
+using AecOfa.Nas.Networks;
+using AecOfa.Nas.Static;
 using AecOfa.Nas.Supernet;
 
 namespace AecOfa.Nas.Training;
 
 /// <summary>
-/// The one training loop (DESIGN.md): it owns the data order, the optimizer (SGD Nesterov, weight decay not on BN or
-/// biases), the cosine schedule with warm-up, gradient clipping, the loss guard, logging, checkpoints and resume; the
-/// <see cref="ITrainingStrategy"/> only says which sub-networks a step trains and on what targets.
+/// The one training loop (DESIGN.md) for every kind of run: the supernet under a strategy (full network, sandwich,
+/// progressive shrinking) or one fixed network (<see cref="StaticMbv3Network"/>: a from-scratch or distilled baseline,
+/// or a searched architecture retrained). It owns the data order, the optimizer (SGD Nesterov or AdamW, weight decay
+/// not on BN or biases), the cosine schedule with warm-up of each phase, gradient clipping, the loss guard, the frozen
+/// teacher, checkpoints and resume; the <see cref="ITrainingStrategy"/> only says which sub-networks a step trains and
+/// on what targets.
 ///
 /// One step: zero the gradients; run the strategy's tasks in order on the same batch, each forward followed by its
-/// backward so gradients ACCUMULATE in the shared weights (the teacher's detached sigmoid outputs become the soft
-/// targets of the later tasks); clip gradient values; set the learning rate of the step; one optimizer update.
+/// backward so gradients ACCUMULATE in the shared weights; clip gradient values; set the learning rate of the step;
+/// one optimizer update.
 ///
 /// Determinism and resume: every random choice is a pure function of (seed, epoch or step) — the epoch's shuffle, the
-/// step's sub-network sampling, dropout masks and augmentation — and the checkpoint written atomically at the end of
-/// every epoch holds the weights, BN statistics, optimizer state, step and loss history. Resuming from it therefore
-/// reproduces an uninterrupted run bit for bit.
+/// step's sub-network sampling, dropout masks and augmentation — and the checkpoint (written atomically at the end of
+/// every epoch, every <see cref="TrainerOptions.CheckpointEverySteps"/> steps and every
+/// <see cref="TrainerOptions.CheckpointInterval"/>) holds the weights, BN statistics, optimizer state, the step and the
+/// partial sums of the current epoch. Resuming from it therefore reproduces an uninterrupted run bit for bit, from
+/// any step, inside any phase. A checkpoint of another run (any setting that changes results differs) is refused
+/// with the differing settings named (<see cref="TrainingRunIdentity"/>).
 /// </summary>
 public sealed class Trainer
 {
     private readonly TensorArena _arena = new();
-
-    private const string MetaPrefix = "train.";
-
-    private readonly OfaSupernet _supernet;
+    private readonly IArchNetwork _network;
     private readonly ITrainingStrategy _strategy;
+    private readonly FrozenTeacher? _teacher;
 
-    public Trainer(OfaSupernet supernet, ITrainingStrategy strategy, TrainerOptions options)
+    public Trainer(OfaSupernet supernet, ITrainingStrategy strategy, TrainerOptions options, FrozenTeacher? teacher = null)
+        : this((IArchNetwork)supernet, strategy, options, teacher)
     {
-        ArgumentNullException.ThrowIfNull(supernet);
+    }
+
+    /// <param name="network">The network to train (its parameters are the optimizer's).</param>
+    /// <param name="teacher">The frozen teacher, required exactly when the strategy learns from one.</param>
+    public Trainer(IArchNetwork network, ITrainingStrategy strategy, TrainerOptions options, FrozenTeacher? teacher = null)
+    {
+        ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(strategy);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        _supernet = supernet;
+        if (strategy.NeedsFrozenTeacher && teacher is null)
+            throw new ArgumentException($"Strategy {strategy.Describe()} learns from a frozen teacher; give the trainer one (e.g. the full network's run).", nameof(teacher));
+        if (teacher is not null && ReferenceEquals(teacher.Network.Module, network.Module))
+            throw new ArgumentException("The frozen teacher must be a separate network, not the one being trained.", nameof(teacher));
+        if (teacher is not null && teacher.Network.Space.Classes != network.Space.Classes)
+            throw new ArgumentException($"The teacher has {teacher.Network.Space.Classes} classes, the network {network.Space.Classes}.", nameof(teacher));
+        _network = network;
         _strategy = strategy;
+        _teacher = teacher;
         Options = options;
+        Phases = strategy.Phases(network.Space, options.Epochs);
+        if (Phases.Count == 0) throw new ArgumentException($"Strategy {strategy.Describe()} has no phases.", nameof(strategy));
         Optimizer = options.Optimizer == TrainingOptimizer.AdamW
-            ? new AdamW(supernet.NamedParameters(), options.PeakLearningRate, weightDecay: options.WeightDecay, excludeNoWeightDecayParameters: true)
-            : new Sgd(supernet.NamedParameters(), options.PeakLearningRate, options.Momentum,
+            ? new AdamW(network.Module.NamedParameters(), options.PeakLearningRate, weightDecay: options.WeightDecay, excludeNoWeightDecayParameters: true)
+            : new Sgd(network.Module.NamedParameters(), options.PeakLearningRate, options.Momentum,
                 nesterov: options.Momentum > 0f, weightDecay: options.WeightDecay, excludeNoWeightDecayParameters: true);
     }
 
     public TrainerOptions Options { get; }
 
     public Optimizer Optimizer { get; }
+
+    /// <summary>The phases of this run (one for single-phase strategies).</summary>
+    public IReadOnlyList<TrainingPhase> Phases { get; }
+
+    /// <summary>Total epochs over all phases.</summary>
+    public int TotalEpochs => Phases.Sum(p => p.Epochs);
 
     /// <summary>Steps per epoch for <paramref name="examples"/> training examples (see <see cref="TrainerOptions.BatchSize"/>).</summary>
     public int StepsPerEpoch(int examples) => examples < 2
@@ -59,120 +85,206 @@ public sealed class Trainer
     /// <summary>Examples per step for <paramref name="examples"/> training examples.</summary>
     public int EffectiveBatchSize(int examples) => Math.Min(Options.BatchSize, examples);
 
-    /// <summary>The learning-rate schedule of a run over <paramref name="examples"/> training examples.</summary>
-    public CosineSchedule Schedule(int examples)
+    /// <summary>The learning-rate schedule of the first (or only) phase over <paramref name="examples"/> examples.</summary>
+    public CosineSchedule Schedule(int examples) => Schedule(Phases[0], examples);
+
+    /// <summary>The cosine schedule of <paramref name="phase"/>: its own steps, warm-up of min(WarmupEpochs, a quarter
+    /// of the phase), peak = run peak × phase scale.</summary>
+    public CosineSchedule Schedule(TrainingPhase phase, int examples)
     {
-        long steps = (long)StepsPerEpoch(examples) * Options.Epochs;
-        long warmup = Math.Min((long)Math.Round(Options.WarmupEpochs * StepsPerEpoch(examples)), steps - 1);
-        return new CosineSchedule(Options.PeakLearningRate, steps, warmup, Options.MinLearningRate);
+        ArgumentNullException.ThrowIfNull(phase);
+        int perEpoch = StepsPerEpoch(examples);
+        long steps = (long)perEpoch * phase.Epochs;
+        double warmupEpochs = Phases.Count == 1 ? Options.WarmupEpochs : Math.Min(Options.WarmupEpochs, phase.Epochs / 4.0);
+        long warmup = Math.Min((long)Math.Round(warmupEpochs * perEpoch), steps - 1);
+        float peak = Options.PeakLearningRate * phase.LearningRateScale;
+        return new CosineSchedule(peak, steps, warmup, Math.Min(Options.MinLearningRate, peak));
     }
 
-    /// <summary>Trains for <see cref="TrainerOptions.Epochs"/> epochs (or what is left of them after a resume).
-    /// Cancellation is checked before every step; the last completed epoch's checkpoint stays valid.</summary>
+    /// <summary>Trains every phase (or what is left after a resume). Cancellation is checked before every step; the
+    /// last checkpoint written stays valid.</summary>
     public TrainingResult Run(ITrainingData data, TrainingCallbacks? callbacks = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(data);
         int examples = data.Count;
-        int stepsPerEpoch = StepsPerEpoch(examples);
+        int perEpoch = StepsPerEpoch(examples);
         int batch = EffectiveBatchSize(examples);
-        var schedule = Schedule(examples);
-        var history = new List<EpochSummary>();
-        int startEpoch = 0;
-        if (Options.Resume && File.Exists(Options.CheckpointPath))
+        long totalSteps = (long)perEpoch * TotalEpochs;
+        var identity = new TrainingRunIdentity(this, _network, _strategy, _teacher, examples, totalSteps);
+        var state = new TrainingProgressState();
+        var checkpoints = Options.CheckpointPath is { } path ? new TrainingCheckpoints(path, _network.Module, Optimizer, identity) : null;
+        long resumedAt = 0;
+        if (Options.Resume && checkpoints is not null && checkpoints.Exists)
         {
-            startEpoch = LoadCheckpoint(Options.CheckpointPath!, examples, schedule.TotalSteps, history);
-            callbacks?.Resumed?.Invoke(startEpoch);
+            state = checkpoints.Load();
+            resumedAt = state.Step;
+            callbacks?.Resumed?.Invoke(state.History.Count);
         }
 
         var steps = new List<StepReport>();
         var positions = new int[examples];
-        _supernet.Train();
-        for (int epoch = startEpoch; epoch < Options.Epochs; epoch++)
+        var sinceCheckpoint = Stopwatch.StartNew();
+        int stepsSinceCheckpoint = 0;
+        _network.Module.Train();
+        using var prefetcher = new BatchPrefetcher(data, Options.PrefetchBatches);
+        long phaseStart = 0;
+        int epochBase = 0;
+        foreach (var phase in Phases)
         {
-            var clock = Stopwatch.StartNew();
-            Shuffle(positions, epoch);
-            var sums = new double[_strategy.Roles.Count];
-            double totalSum = 0;
-            float lastLr = 0;
-            for (int i = 0; i < stepsPerEpoch; i++)
+            long phaseSteps = (long)perEpoch * phase.Epochs;
+            if (state.Step >= phaseStart + phaseSteps)
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                long step = (long)epoch * stepsPerEpoch + i;
-                var (features, targets) = data.Batch(positions.AsSpan(i * batch, batch), StreamSeeds.Create(Options.Seed, StreamSeeds.Augmentation, step));
-                var report = TrainStep(features, targets, step, epoch, schedule);
-                for (int r = 0; r < sums.Length && r < report.Losses.Count; r++) sums[r] += report.Losses[r].Loss;
-                totalSum += report.Total;
-                lastLr = report.LearningRate;
-                steps.Add(report);
-                callbacks?.StepCompleted?.Invoke(report);
+                phaseStart += phaseSteps;
+                epochBase += phase.Epochs;
+                continue;
             }
-            var mean = new Dictionary<string, double>(StringComparer.Ordinal);
-            for (int r = 0; r < sums.Length; r++) mean[_strategy.Roles[r]] = sums[r] / stepsPerEpoch;
-            var summary = new EpochSummary(epoch + 1, mean, totalSum / stepsPerEpoch, lastLr, clock.Elapsed.TotalSeconds);
-            history.Add(summary);
-            if (Options.CheckpointPath is { } path) SaveCheckpoint(path, epoch + 1, (long)(epoch + 1) * stepsPerEpoch, examples, schedule.TotalSteps, history);
-            callbacks?.EpochCompleted?.Invoke(summary);
+            if (state.Step == phaseStart) StartPhase(phase, callbacks);
+            var schedule = Schedule(phase, examples);
+            for (int e = (int)((state.Step - phaseStart) / perEpoch); e < phase.Epochs; e++)
+            {
+                int epoch = epochBase + e;
+                Shuffle(positions, epoch);
+                var clock = Stopwatch.StartNew();
+                for (int i = (int)((state.Step - phaseStart) % perEpoch); i < perEpoch; i++)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    long step = state.Step;
+                    var (features, targets) = prefetcher.Take(positions, i * batch, batch, Augmentation(step),
+                        i + 1 < perEpoch ? (positions, (i + 1) * batch, Augmentation(step + 1)) : null);
+                    var report = TrainStep(phase, features, targets, step, epoch, schedule.LearningRate(step - phaseStart));
+                    state.Accumulate(report);
+                    steps.Add(report);
+                    callbacks?.StepCompleted?.Invoke(report);
+                    stepsSinceCheckpoint++;
+                    bool last = i + 1 == perEpoch;
+                    if (checkpoints is not null && !last &&
+                        ((Options.CheckpointEverySteps > 0 && stepsSinceCheckpoint >= Options.CheckpointEverySteps)
+                         || (Options.CheckpointInterval is { } interval && sinceCheckpoint.Elapsed >= interval)))
+                    {
+                        checkpoints.Save(state);
+                        sinceCheckpoint.Restart();
+                        stepsSinceCheckpoint = 0;
+                    }
+                }
+                var summary = state.CloseEpoch(epoch + 1, phase, clock.Elapsed.TotalSeconds + state.CarriedSeconds);
+                if (callbacks?.Validate is { } validate) summary = state.SetValidation(summary, ValidateWithoutSideEffects(validate, summary));
+                if (checkpoints is not null)
+                {
+                    checkpoints.Save(state);
+                    sinceCheckpoint.Restart();
+                    stepsSinceCheckpoint = 0;
+                }
+                callbacks?.EpochCompleted?.Invoke(summary);
+            }
+            phaseStart += phaseSteps;
+            epochBase += phase.Epochs;
         }
-        return new TrainingResult(history, steps, startEpoch, schedule.TotalSteps);
+        int resumedEpochs = (int)Math.Min(resumedAt / perEpoch, TotalEpochs);
+        return new TrainingResult(state.History, steps, resumedEpochs, totalSteps) { ResumedFromStep = resumedAt };
     }
 
-    /// <summary>One full step on one batch: accumulate the gradients of every task, clip, one update at the
-    /// schedule's learning rate for <paramref name="step"/>.</summary>
+    private Random Augmentation(long step) => StreamSeeds.Create(Options.Seed, StreamSeeds.Augmentation, step);
+
+    /// <summary>What happens when a phase begins: a fresh optimizer state and/or a channel sort (with the optimizer
+    /// state permuted alongside when it is kept).</summary>
+    private void StartPhase(TrainingPhase phase, TrainingCallbacks? callbacks)
+    {
+        if (phase.ResetOptimizer) Optimizer.ResetState();
+        if (phase.SortTrainedExpandRatios is { } trained)
+        {
+            if (_network is not OfaSupernet supernet)
+                throw new InvalidOperationException($"Phase '{phase.Name}' sorts channels, which only a supernet has.");
+            ChannelSorter.SortMiddleChannels(supernet, trained, Optimizer);
+        }
+        callbacks?.PhaseStarted?.Invoke(phase);
+    }
+
+    /// <summary>Runs the caller's validation, then puts back every buffer (BN running statistics) and the mode.</summary>
+    private IReadOnlyDictionary<string, double> ValidateWithoutSideEffects(Func<EpochSummary, IReadOnlyDictionary<string, double>> validate, EpochSummary summary)
+    {
+        var module = _network.Module;
+        var saved = module.NamedBuffers().Select(b => (b.Buffer, Values: b.Buffer.Data.ToArray())).ToList();
+        try
+        {
+            return validate(summary);
+        }
+        finally
+        {
+            foreach (var (buffer, values) in saved) values.CopyTo(buffer.Span);
+            module.Train();
+        }
+    }
+
+    /// <summary>One full step of the first phase at a given learning-rate schedule (tests, benchmarks).</summary>
     public StepReport TrainStep(Tensor features, Tensor targets, long step, int epoch, ILearningRateSchedule schedule)
     {
         ArgumentNullException.ThrowIfNull(schedule);
-        float lr = schedule.LearningRate(step);
+        return TrainStep(Phases[0], features, targets, step, epoch, schedule.LearningRate(step));
+    }
+
+    /// <summary>One full step on one batch: accumulate the gradients of every task, clip, one update at
+    /// <paramref name="learningRate"/>.</summary>
+    public StepReport TrainStep(TrainingPhase phase, Tensor features, Tensor targets, long step, int epoch, float learningRate)
+    {
         IReadOnlyList<(string Role, float Loss)> losses;
         // The whole step (forwards, backwards, update) runs in one arena scope: activations and gradients reuse
         // the previous step's buffers, so a warm step allocates almost nothing.
         using (_arena.Begin())
         {
-            losses = AccumulateGradients(features, targets, step);
-            if (Options.GradientClipValue > 0f) GradientClipping.ClipByValue(_supernet.Parameters(), Options.GradientClipValue);
-            Optimizer.LearningRate = lr;
+            losses = AccumulateGradients(phase, features, targets, step);
+            if (Options.GradientClipValue > 0f) GradientClipping.ClipByValue(_network.Module.Parameters(), Options.GradientClipValue);
+            Optimizer.LearningRate = learningRate;
             Optimizer.Step();
         }
         double total = 0;
         foreach (var (_, loss) in losses) total += loss;
-        return new StepReport(step, epoch + 1, lr, losses, (float)total, features.Shape[0]);
+        return new StepReport(step, epoch + 1, learningRate, losses, (float)total, features.Shape[0]) { Phase = phase.Name };
     }
+
+    /// <summary>Accumulates the gradients of the first phase's plan for <paramref name="step"/> (see the overload).</summary>
+    public IReadOnlyList<(string Role, float Loss)> AccumulateGradients(Tensor features, Tensor targets, long step) =>
+        AccumulateGradients(Phases[0], features, targets, step);
 
     /// <summary>
     /// Zeroes the gradients, then runs the strategy's plan for <paramref name="step"/> on one batch, each task's
     /// backward adding into the shared gradients; no update. Returns each task's loss. A non-finite loss throws
     /// <see cref="NonFiniteLossException"/> naming the role and step before anything reaches the weights.
     /// </summary>
-    public IReadOnlyList<(string Role, float Loss)> AccumulateGradients(Tensor features, Tensor targets, long step)
+    public IReadOnlyList<(string Role, float Loss)> AccumulateGradients(TrainingPhase phase, Tensor features, Tensor targets, long step)
     {
+        ArgumentNullException.ThrowIfNull(phase);
         ArgumentNullException.ThrowIfNull(features);
         ArgumentNullException.ThrowIfNull(targets);
-        int classes = _supernet.Space.Classes;
+        int classes = _network.Space.Classes;
         if (targets.Rank != 2 || targets.Shape[0] != features.Shape[0] || targets.Shape[1] != classes)
             throw new ArgumentException($"Trainer: targets ({string.Join(", ", targets.Shape)}) do not fit {features.Shape[0]} examples of {classes} classes.", nameof(targets));
-        var plan = _strategy.Plan(_supernet.Space, StreamSeeds.Create(Options.Seed, StreamSeeds.Sampling, step));
-        Optimizer.ZeroGrad();
-        Tensor? teacher = null;
-        var losses = new List<(string, float)>(plan.Count);
         if (!GradMode.IsEnabled) throw new InvalidOperationException("Trainer: called inside GradMode.NoGrad(); training needs gradients.");
+        var plan = _strategy.Plan(phase, StreamSeeds.Create(Options.Seed, StreamSeeds.Sampling, step));
+        var losses = new List<(string, float)>(plan.Count);
+        var objective = new TrainingObjective(Options, classes, targets);
+        Optimizer.ZeroGrad();
+        Tensor? inPlaceTeacher = null, frozenTeacher = null;
         for (int t = 0; t < plan.Count; t++)
         {
             var task = plan[t];
+            if (!_network.Contains(task.Config))
+                throw new InvalidOperationException($"Strategy {_strategy.Describe()}: task '{task.Role}' asks for {task.Config}, which {_network.Describe()} cannot run.");
+            Tensor? teacher = null;
+            if (task.Target != SubnetTarget.Labels)
+            {
+                teacher = inPlaceTeacher ?? (frozenTeacher ??= _teacher?.Logits(features))
+                    ?? throw new InvalidOperationException($"Strategy '{_strategy.Name}': task '{task.Role}' learns from the teacher, but no earlier task of the step is a teacher and the trainer has no frozen teacher.");
+            }
             var dropout = task.UseDropout ? StreamSeeds.Create(Options.Seed, StreamSeeds.Dropout, step * 64 + t) : null;
-            var logits = _supernet.Forward(features, task.Config, dropout);
-            Tensor loss;
-            if (task.Target == SubnetTarget.Labels)
+            var logits = _network.Forward(features, task.Config, dropout);
+            var loss = task.Target switch
             {
-                loss = TensorOps.BinaryCrossEntropyWithLogits(logits, targets);
-            }
-            else
-            {
-                if (teacher is null)
-                    throw new InvalidOperationException($"Strategy '{_strategy.Name}': task '{task.Role}' learns from the teacher, but no earlier task of the step is a teacher.");
-                loss = TensorOps.DistillationBce(logits, teacher);
-            }
-            if (Options.SumOverClasses) loss = TensorOps.WeightedLossSum((loss, classes));
-            float value = LossGuard.EnsureFinite(loss, $"{_strategy.Name}/{task.Role}", step);
-            if (task.IsTeacher) teacher = TensorOps.Sigmoid(logits.Detach());
+                SubnetTarget.Labels => objective.LabelLoss(logits),
+                SubnetTarget.Teacher => objective.DistillLoss(logits, teacher!),
+                _ => TensorOps.WeightedLossSum((objective.LabelLoss(logits), 1f), (objective.DistillLoss(logits, teacher!), task.DistillWeight)),
+            };
+            float value = LossGuard.EnsureFinite(loss, Phases.Count > 1 ? $"{_strategy.Name}/{phase.Name}/{task.Role}" : $"{_strategy.Name}/{task.Role}", step);
+            if (task.IsTeacher) inPlaceTeacher = logits.Detach();
             loss.Backward();
             losses.Add((task.Role, value));
         }
@@ -190,52 +302,9 @@ public sealed class Trainer
         }
     }
 
-    // ---- checkpoints --------------------------------------------------------------------------------------------
+    /// <summary>A one-line description of the run for logs.</summary>
+    public string Describe(int examples) => string.Create(CultureInfo.InvariantCulture,
+        $"{_strategy.Describe()} on {_network.Describe()}, {TotalEpochs} epochs x {StepsPerEpoch(examples)} steps of {EffectiveBatchSize(examples)}, {Options.Optimizer} lr {Options.PeakLearningRate} cosine, {Options.Task}, seed {Options.Seed}");
 
-    /// <summary>What must match for a checkpoint to continue this run (anything else would change the results).</summary>
-    private Dictionary<string, string> RunIdentity(int examples, long totalSteps) => new(StringComparer.Ordinal)
-    {
-        [MetaPrefix + "strategy"] = _strategy.Name,
-        [MetaPrefix + "seed"] = Options.Seed.ToString(CultureInfo.InvariantCulture),
-        [MetaPrefix + "batch_size"] = Options.BatchSize.ToString(CultureInfo.InvariantCulture),
-        [MetaPrefix + "examples"] = examples.ToString(CultureInfo.InvariantCulture),
-        [MetaPrefix + "total_steps"] = totalSteps.ToString(CultureInfo.InvariantCulture),
-        [MetaPrefix + "optimizer"] = string.Create(CultureInfo.InvariantCulture,
-            $"{Options.Optimizer};lr={Options.PeakLearningRate:R};min={Options.MinLearningRate:R};warmup={Options.WarmupEpochs:R};momentum={Options.Momentum:R};wd={Options.WeightDecay:R};clip={Options.GradientClipValue:R}"),
-        [MetaPrefix + "space"] = _supernet.Space.ToJson(),
-    };
-
-    private void SaveCheckpoint(string path, int epochsDone, long step, int examples, long totalSteps, List<EpochSummary> history)
-    {
-        var meta = RunIdentity(examples, totalSteps);
-        meta[MetaPrefix + "epoch"] = epochsDone.ToString(CultureInfo.InvariantCulture);
-        meta[MetaPrefix + "history"] = JsonSerializer.Serialize(history.Select(h => new HistoryEntry(h.Epoch, new Dictionary<string, double>(h.MeanLoss, StringComparer.Ordinal), h.MeanTotal, h.LastLearningRate, h.Seconds)));
-        Checkpoint.Save(path, _supernet, Optimizer, step, meta);
-    }
-
-    private int LoadCheckpoint(string path, int examples, long totalSteps, List<EpochSummary> history)
-    {
-        // Check the run's identity before touching the weights: Checkpoint.Load copies everything at once.
-        var meta = SafetensorsFile.Read(path).Metadata;
-        var problems = new List<string>();
-        foreach (var (key, expected) in RunIdentity(examples, totalSteps))
-        {
-            if (!meta.TryGetValue(key, out var found)) problems.Add($"'{key}' is missing");
-            else if (found != expected) problems.Add(key == MetaPrefix + "space" ? "the search space differs" : $"{key[MetaPrefix.Length..]} was '{found}', this run has '{expected}'");
-        }
-        if (problems.Count > 0)
-            throw new CheckpointException(path, $"belongs to another training run and cannot be resumed ({string.Join("; ", problems)}). Use the same settings, or delete it to start over.");
-        var info = Checkpoint.Load(path, _supernet, Optimizer);
-        if (!info.Metadata.TryGetValue(MetaPrefix + "epoch", out var epochText) || !int.TryParse(epochText, NumberStyles.None, CultureInfo.InvariantCulture, out int epoch) || epoch < 0)
-            throw new CheckpointException(path, $"metadata '{MetaPrefix}epoch' is missing or not a count of epochs.");
-        if (info.Metadata.TryGetValue(MetaPrefix + "history", out var historyJson))
-        {
-            var entries = JsonSerializer.Deserialize<List<HistoryEntry>>(historyJson)
-                ?? throw new CheckpointException(path, $"metadata '{MetaPrefix}history' is null.");
-            history.AddRange(entries.Select(e => new EpochSummary(e.Epoch, e.MeanLoss, e.MeanTotal, e.LastLearningRate, e.Seconds)));
-        }
-        return Math.Min(epoch, Options.Epochs);
-    }
-
-    private sealed record HistoryEntry(int Epoch, Dictionary<string, double> MeanLoss, double MeanTotal, float LastLearningRate, double Seconds);
+    internal string StrategyDescription => _strategy.Describe();
 }

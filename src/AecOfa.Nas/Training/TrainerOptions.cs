@@ -36,7 +36,7 @@ public sealed record TrainerOptions
     public float WeightDecay { get; init; } = 3e-5f;
 
     /// <summary>
-    /// Scale each loss by the number of classes: binary cross-entropy summed over classes and averaged over examples
+    /// Multi-label only: scale each loss by the number of classes: binary cross-entropy summed over classes and averaged over examples
     /// (true, the default) instead of averaged over both. Why: with plain SGD the step is proportional to the loss
     /// scale, and a mean over K classes shrinks every gradient K times (a multi-label loss is K binary problems, not one);
     /// summing over classes gives the per-example scale that OFA's learning rates assume for softmax cross-entropy.
@@ -46,11 +46,36 @@ public sealed record TrainerOptions
     /// <summary>Clamp every gradient element to ±this before the update; 0 disables clipping.</summary>
     public float GradientClipValue { get; init; } = 1.0f;
 
+    /// <summary>Multi-label (sigmoid BCE) or single-label (softmax cross-entropy) losses.</summary>
+    public TaskKind Task { get; init; } = TaskKind.MultiLabel;
+
+    /// <summary>Label smoothing of the single-label cross-entropy (0 = none).</summary>
+    public float LabelSmoothing { get; init; }
+
+    /// <summary>Temperature of the single-label KL distillation (Hinton); multi-label distillation is BCE against the
+    /// teacher's sigmoid outputs and has none.</summary>
+    public float DistillTemperature { get; init; } = 1f;
+
     /// <summary>Seeds the data order, sub-network sampling, dropout masks and augmentation (each derived from (seed, step)).</summary>
     public int Seed { get; init; }
 
-    /// <summary>Checkpoint written atomically at the end of every epoch; null = none.</summary>
+    /// <summary>Checkpoint written atomically at the end of every epoch (and see <see cref="CheckpointEverySteps"/>,
+    /// <see cref="CheckpointInterval"/>); null = none.</summary>
     public string? CheckpointPath { get; init; }
+
+    /// <summary>Also write the checkpoint every this many steps inside an epoch; 0 = only the time rule and epoch ends.</summary>
+    public int CheckpointEverySteps { get; init; }
+
+    /// <summary>Also write the checkpoint after the first step that ends at least this long after the last one
+    /// (default 10 minutes); null = no time rule. Where a checkpoint falls never changes the results.</summary>
+    public TimeSpan? CheckpointInterval { get; init; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Prepare the next batch on a background thread while the current step runs (results unchanged).</summary>
+    public bool PrefetchBatches { get; init; } = true;
+
+    /// <summary>Whatever identifies the training data beyond its size (e.g. a hash of the manifest, feature settings,
+    /// normalization and augmentation); part of the run identity that resume checks.</summary>
+    public string DataIdentity { get; init; } = "";
 
     /// <summary>Continue from <see cref="CheckpointPath"/> when it exists (results identical to an uninterrupted run).</summary>
     public bool Resume { get; init; }
@@ -70,6 +95,11 @@ public sealed record TrainerOptions
         Check(Momentum >= 0 && Momentum < 1, nameof(Momentum), Momentum, "in [0, 1)");
         Check(WeightDecay >= 0 && float.IsFinite(WeightDecay), nameof(WeightDecay), WeightDecay, ">= 0");
         Check(GradientClipValue >= 0 && float.IsFinite(GradientClipValue), nameof(GradientClipValue), GradientClipValue, ">= 0");
+        Check(Enum.IsDefined(Task), nameof(Task), Task, "a known task kind");
+        Check(LabelSmoothing >= 0 && LabelSmoothing < 1, nameof(LabelSmoothing), LabelSmoothing, "in [0, 1)");
+        Check(DistillTemperature > 0 && float.IsFinite(DistillTemperature), nameof(DistillTemperature), DistillTemperature, "a positive number");
+        Check(CheckpointEverySteps >= 0, nameof(CheckpointEverySteps), CheckpointEverySteps, ">= 0");
+        Check(CheckpointInterval is null || CheckpointInterval > TimeSpan.Zero, nameof(CheckpointInterval), CheckpointInterval!, "positive");
         if (Resume && CheckpointPath is null)
             throw new ArgumentException("TrainerOptions.Resume needs a CheckpointPath to resume from.", nameof(Resume));
     }

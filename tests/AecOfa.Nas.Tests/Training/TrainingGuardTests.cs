@@ -18,7 +18,7 @@ public class TrainingGuardTests
         var trainer = new Trainer(net, new SandwichStrategy(1), new TrainerOptions { Epochs = 1, BatchSize = 4, Seed = 1 });
         var e = Assert.Throws<NonFiniteLossException>(() => trainer.Run(data));
         Assert.Contains($"at step {e.Step}", e.Message);
-        Assert.Equal("sandwich(random=1)/largest", e.LossName);
+        Assert.Equal("sandwich/largest", e.LossName);
         Assert.True(float.IsNaN(e.Value));
         if (e.Step == 0)
             foreach (var (name, t) in net.NamedParameters()) Assert.Equal(before[name], t.Data);
@@ -49,9 +49,13 @@ public class TrainingGuardTests
     {
         public string Name => "student-only";
 
-        public IReadOnlyList<string> Roles => ["student"];
+        public bool NeedsFrozenTeacher => false;
 
-        public IReadOnlyList<SubnetTask> Plan(ArchSpace space, Random sampling) =>
-            [new SubnetTask("student", ArchConfig.Min(space), SubnetTarget.Teacher, IsTeacher: false, UseDropout: false)];
+        public IReadOnlyList<TrainingPhase> Phases(ArchSpace space, int epochs) => [new("main", epochs, 1f, space, ["student"])];
+
+        public IReadOnlyList<SubnetTask> Plan(TrainingPhase phase, Random sampling) =>
+            [new SubnetTask("student", ArchConfig.Min(phase.Space), SubnetTarget.Teacher, IsTeacher: false, UseDropout: false)];
+
+        public string Describe() => Name;
     }
 }

@@ -26,13 +26,13 @@ public class TrainingSandwichTests
     [Fact]
     public void Sandwich_plan_is_largest_on_labels_then_smallest_and_random_on_the_teacher()
     {
-        var plan = new SandwichStrategy(3).Plan(Space, new Random(1));
+        var plan = Plan(new SandwichStrategy(3), new Random(1));
         Assert.Equal(["largest", "smallest", "random1", "random2", "random3"], plan.Select(t => t.Role));
         Assert.Equal(ArchConfig.Max(Space), plan[0].Config);
         Assert.True(plan[0].IsTeacher && plan[0].UseDropout && plan[0].Target == SubnetTarget.Labels);
         Assert.Equal(ArchConfig.Min(Space), plan[1].Config);
         Assert.All(plan.Skip(1), t => Assert.True(t.Target == SubnetTarget.Teacher && !t.IsTeacher && !t.UseDropout));
-        Assert.Single(new FullNetworkStrategy().Plan(Space, new Random(1)));
+        Assert.Single(Plan(new FullNetworkStrategy(), new Random(1)));
     }
 
     [Fact]
@@ -48,7 +48,7 @@ public class TrainingSandwichTests
         Assert.Equal(["largest", "smallest", "random1", "random2"], losses.Select(l => l.Role));
 
         // The same plan, one sub-network at a time on a fresh copy of the weights: the trainer's gradient must be the sum.
-        var plan = new SandwichStrategy(2).Plan(Space, StreamSeeds.Create(options.Seed, StreamSeeds.Sampling, step));
+        var plan = Plan(new SandwichStrategy(2), StreamSeeds.Create(options.Seed, StreamSeeds.Sampling, step));
         var reference = Build(11);
         var sum = new Dictionary<string, double[]>();
         Tensor? teacher = null;
@@ -169,4 +169,6 @@ public class TrainingSandwichTests
     {
         public float LearningRate(long step) => lr;
     }
+
+    private static IReadOnlyList<SubnetTask> Plan(ITrainingStrategy strategy, Random sampling) => strategy.Plan(strategy.Phases(Space, 1)[0], sampling);
 }
