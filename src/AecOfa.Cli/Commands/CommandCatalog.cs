@@ -8,6 +8,7 @@ public static class CommandCatalog
     public static IEnumerable<Command> All()
     {
         yield return DemoCommand.Create();
+        yield return TrainCommand.Create();
         yield return SynthCommand.Create();
         yield return ManifestCommand.Create();
         yield return SpaceCommand.Create();

@@ -12,6 +12,7 @@ using AecOfa.Nas.Space;
 using AecOfa.Nas.Static;
 using AecOfa.Nas.Supernet;
 using AecOfa.Nas.Training;
+using AecOfa.Pipelines.Data;
 
 namespace AecOfa.Cli.Demo;
 
@@ -67,10 +68,10 @@ internal static class DemoRunner
         output.WriteLine($"features: {opened.ClipCount} clips, {opened.Bins} mel bins x {opened.FixedFrames} frames, {opened.ClassCount} classes ({opened.Path})");
         string trainName = DatasetSplit.Train.ManifestName(), valName = DatasetSplit.Validation.ManifestName(), testName = DatasetSplit.Test.ManifestName();
         var normalizer = FitNormalizer(opened, trainName, logMel.ConfigKey);
-        var train = new CachedSplit(opened, trainName, normalizer, options.SpecAugment ? DemoOptions.DefaultSpecAugment : null,
+        var train = new FeatureSplit(opened, trainName, normalizer, options.SpecAugment ? DemoOptions.DefaultSpecAugment : null,
             options.MixupAlpha > 0 ? new Mixup(options.MixupAlpha) : null);
-        var val = new CachedSplit(opened, valName, normalizer);
-        var test = new CachedSplit(opened, testName, normalizer);
+        var val = new FeatureSplit(opened, valName, normalizer);
+        var test = new FeatureSplit(opened, testName, normalizer);
         Phase("features");
 
         // (c) space
@@ -161,7 +162,7 @@ internal static class DemoRunner
         Audio.IO.AtomicFile.WriteAllText(stamp, wanted);
     }
 
-    private static TrainingResult Train(Trainer trainer, ITrainingStrategy strategy, CachedSplit train, DemoOptions options, TextWriter output, CancellationToken ct)
+    private static TrainingResult Train(Trainer trainer, ITrainingStrategy strategy, FeatureSplit train, DemoOptions options, TextWriter output, CancellationToken ct)
     {
         int steps = trainer.StepsPerEpoch(train.Count), batch = trainer.EffectiveBatchSize(train.Count);
         output.WriteLine($"training: {strategy.Name}, {options.Epochs} epochs x {steps} steps of {batch} clips, {options.Optimizer} lr {options.LearningRate} cosine, seed {options.Seed}");
@@ -178,7 +179,7 @@ internal static class DemoRunner
         return result;
     }
 
-    private static List<SubnetRow> Evaluate(OfaSupernet supernet, BnRecalibrator recalibrator, CachedSplit val, CachedSplit test,
+    private static List<SubnetRow> Evaluate(OfaSupernet supernet, BnRecalibrator recalibrator, FeatureSplit val, FeatureSplit test,
         DemoOptions options, TextWriter output, CancellationToken ct)
     {
         var space = supernet.Space;

@@ -4,15 +4,15 @@ using AecOfa.Engine;
 using AecOfa.Nas.Supernet;
 using AecOfa.Nas.Training;
 
-namespace AecOfa.Cli.Demo;
+namespace AecOfa.Pipelines.Data;
 
 /// <summary>
-/// One split of the memory-mapped feature cache, normalized, as the NAS library consumes it: training batches by
+/// One split (or any fixed subset of clips) of the memory-mapped feature cache, normalized, as the NAS library consumes it: training batches by
 /// position (<see cref="ITrainingData"/>, with optional SpecAugment and mixup drawn from the trainer's per-step
 /// generator), a fixed subset of features for BN recalibration (<see cref="IFeatureBatches"/>: the first clips of the
 /// split, always in the same order, never augmented) and labeled evaluation batches (<see cref="ILabeledBatches"/>).
 /// </summary>
-internal sealed class CachedSplit : ITrainingData, IFeatureBatches, ILabeledBatches
+public sealed class FeatureSplit : ITrainingData, IFeatureBatches, ILabeledBatches
 {
     private readonly FeatureCache _cache;
     private readonly int[] _clips;
@@ -21,21 +21,39 @@ internal sealed class CachedSplit : ITrainingData, IFeatureBatches, ILabeledBatc
     private readonly Mixup? _mixup;
     private readonly int _frames;
 
-    public CachedSplit(FeatureCache cache, string split, FeatureNormalizer normalizer, SpecAugment? specAugment = null, Mixup? mixup = null)
+    public FeatureSplit(FeatureCache cache, string split, FeatureNormalizer normalizer, SpecAugment? specAugment = null, Mixup? mixup = null)
+        : this(cache, split, cache.ClipsOfSplit(split), normalizer, specAugment, mixup)
     {
+    }
+
+    /// <summary>A named subset of the cache's clips (e.g. a validation split carved out of the training split).</summary>
+    public FeatureSplit(FeatureCache cache, string name, int[] clips, FeatureNormalizer normalizer, SpecAugment? specAugment = null, Mixup? mixup = null)
+    {
+        ArgumentNullException.ThrowIfNull(cache);
+        ArgumentNullException.ThrowIfNull(clips);
+        ArgumentNullException.ThrowIfNull(normalizer);
         _cache = cache;
-        _clips = cache.ClipsOfSplit(split);
+        _clips = clips;
         _normalizer = normalizer;
         _specAugment = specAugment;
         _mixup = mixup;
         _frames = cache.FixedFrames;
-        if (_frames <= 0) throw new InvalidOperationException($"{cache.Path}: the demo needs a fixed-length feature cache.");
-        Name = split;
+        if (_frames <= 0) throw new InvalidOperationException($"{cache.Path}: training needs a fixed-length feature cache (a clip length in seconds).");
+        Name = name;
     }
 
     public string Name { get; }
 
     public int Count => _clips.Length;
+
+    /// <summary>The cache's clip indices of this split, in order.</summary>
+    public IReadOnlyList<int> Clips => _clips;
+
+    /// <summary>The cache this split reads.</summary>
+    public FeatureCache Cache => _cache;
+
+    /// <summary>The same clips with other augmentation (e.g. the training clips without it, for BN recalibration).</summary>
+    public FeatureSplit WithAugmentation(SpecAugment? specAugment, Mixup? mixup) => new(_cache, Name, _clips, _normalizer, specAugment, mixup);
 
     public (Tensor Features, Tensor Targets) Batch(ReadOnlySpan<int> positions, Random augmentation)
     {
