@@ -72,6 +72,9 @@ internal sealed class SearchRun
             maxAttempts, constraintRejections, duplicateRejections);
     }
 
+    /// <summary>Whether <paramref name="config"/> has been evaluated in this run.</summary>
+    public bool IsEvaluated(ArchConfig config) => _evaluated.Contains(config);
+
     /// <summary>Evaluates a config returned by <see cref="Draw"/> (or checked like it) exactly once.</summary>
     public SearchCandidate Evaluate(ArchConfig config, int generation)
     {
