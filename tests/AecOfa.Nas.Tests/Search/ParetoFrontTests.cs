@@ -1,4 +1,5 @@
 using AecOfa.Nas.Search;
+using AecOfa.Nas.Space;
 
 namespace AecOfa.Nas.Tests.Search;
 
@@ -39,6 +40,24 @@ public class ParetoFrontTests
                 .OrderBy(i => costs[i]).ToArray();
             Assert.Equal(expected, ParetoFront.Indices(costs, scores));
         }
+    }
+
+    [Fact]
+    public void A_search_result_front_trades_MACs_for_fitness()
+    {
+        var space = SearchTestSpaces.Demo;
+        var fitness = new SearchTestSpaces.TargetMatchFitness(ArchConfig.Max(space));
+        var result = new RandomSearch(new RandomSearchOptions { Evaluations = 200 }).Search(space, fitness, [], 1);
+        var front = result.ParetoFront();
+        Assert.True(front.Count >= 2);
+        for (int i = 1; i < front.Count; i++)
+        {
+            Assert.True(front[i].Macs > front[i - 1].Macs);
+            Assert.True(front[i].Fitness > front[i - 1].Fitness);
+        }
+        Assert.Equal(result.Best.Fitness, front[^1].Fitness);
+        // Every candidate is matched or beaten by a front member that costs no more.
+        Assert.All(result.Candidates, c => Assert.Contains(front, f => f.Macs <= c.Macs && f.Fitness >= c.Fitness));
     }
 
     [Fact]
