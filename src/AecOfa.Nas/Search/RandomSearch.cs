@@ -1,0 +1,39 @@
+using AecOfa.Nas.Space;
+
+namespace AecOfa.Nas.Search;
+
+/// <summary>
+/// The baseline evolution must beat: independent random sub-networks under the same constraints (resampled until
+/// they fit), de-duplicated, until <see cref="RandomSearchOptions.Evaluations"/> distinct configs are evaluated.
+/// Use <see cref="RandomSearchOptions.MatchingBudget"/> for the same evaluation budget as an evolutionary search.
+/// </summary>
+public sealed class RandomSearch : ISearchStrategy
+{
+    public RandomSearch(RandomSearchOptions? options = null)
+    {
+        Options = options ?? new RandomSearchOptions();
+        Options.Validate();
+    }
+
+    public RandomSearchOptions Options { get; }
+
+    public SearchResult Search(ArchSpace space, IFitness fitness, IReadOnlyList<IConstraint> constraints, int seed,
+        IProgress<SearchProgress>? progress = null, CancellationToken ct = default)
+    {
+        var run = new SearchRun(space, fitness, constraints, ct);
+        var o = Options;
+        var rng = new Random(seed);
+        Func<ArchConfig> sample = o.Sampler == RandomSampler.PerGene
+            ? () => ArchSampling.Sample(space, rng)
+            : () => ArchSampling.SampleUniformNetwork(space, rng);
+        int lastBatch = (o.Evaluations - 1) / o.BatchSize;
+        if (o.IncludeSmallest) run.TryEvaluate(ArchConfig.Min(space), 0);
+        for (int i = run.Candidates.Count; i < o.Evaluations; i++)
+        {
+            run.Evaluate(run.Draw(sample, o.MaxAttemptsPerCandidate, $"random sample {i}"), i / o.BatchSize);
+            if ((i + 1) % o.BatchSize == 0 && i + 1 < o.Evaluations) run.Report(progress, i / o.BatchSize, lastBatch);
+        }
+        run.Report(progress, lastBatch, lastBatch);
+        return run.Result(lastBatch);
+    }
+}
