@@ -73,6 +73,11 @@ public sealed class TrainedRun
         if (!File.Exists(CheckpointPath)) throw new FileNotFoundException($"{CheckpointPath}: the run has no checkpoint yet (was it started?).", CheckpointPath);
     }
 
+    /// <summary>The run's data as it trained on it (same manifest, front end, splits and normalization; the cache is
+    /// reused).</summary>
+    public Data.PreparedDataset OpenData(TextWriter? log = null, IProgress<(int Done, int Total)>? progress = null, CancellationToken cancellationToken = default) =>
+        Data.PreparedDataset.Open(Settings.Manifest, Settings.Data, Folder, log, progress, cancellationToken);
+
     /// <summary>The results.json of a finished run, or null.</summary>
     public JsonDocument? Results()
     {

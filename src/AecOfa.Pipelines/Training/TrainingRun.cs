@@ -72,7 +72,19 @@ public static class TrainingRun
         var log = observer.Log;
 
         using var data = PreparedDataset.Open(settings.Manifest, settings.Data, folder, log, observer.Bar("log-mel", "clips"), cancellationToken);
-        var resolved = settings with { Data = settings.Data with { ClipSeconds = data.ClipSeconds, Task = data.Task } };
+        // Resolved: absolute paths (the run folder is opened later from anywhere) and what was detected from the data.
+        var resolved = settings with
+        {
+            Manifest = Path.GetFullPath(settings.Manifest),
+            Teacher = settings.Teacher is null ? null : Path.GetFullPath(settings.Teacher),
+            Arch = settings.Arch is { } a && File.Exists(a) ? Path.GetFullPath(a) : settings.Arch,
+            Data = settings.Data with
+            {
+                ClipSeconds = data.ClipSeconds,
+                Task = data.Task,
+                CachePath = settings.Data.CachePath is null ? null : Path.GetFullPath(settings.Data.CachePath),
+            },
+        };
         if (resolved.Mixup > 0 && data.Task == TaskKind.SingleLabel)
             throw new ArgumentException("--mixup: mixup makes soft multi-label targets; it is only for multi-label data (this manifest is single-label).");
 
@@ -108,7 +120,8 @@ public static class TrainingRun
         log?.WriteLine($"training: {trainer.Describe(train.Count)}");
         if (trainer.Phases.Count > 1) log?.WriteLine($"phases: {string.Join("; ", trainer.Phases.Select(p => $"{p.Name} {p.Epochs} ep x{p.LearningRateScale:0.###} lr"))}");
 
-        var probes = ValidationProbes(network, space);
+        // A full-network run trains only the largest: validating other sub-networks would measure untrained weights.
+        var probes = resolved.Strategy == RunStrategy.Full ? [("largest", ArchConfig.Max(space))] : ValidationProbes(network, space);
         var counter = new FlopsCounter(space);
         var evaluator = new SubnetEvaluator(network, recalibrator, data.Validation);
         int perEpoch = trainer.StepsPerEpoch(train.Count), batch = trainer.EffectiveBatchSize(train.Count);

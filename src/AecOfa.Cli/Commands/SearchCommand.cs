@@ -1,0 +1,54 @@
+using System.CommandLine;
+using AecOfa.Cli.Console;
+using AecOfa.Pipelines.Search;
+using AecOfa.Pipelines.Training;
+
+namespace AecOfa.Cli.Commands;
+
+/// <summary>`aecofa search RUN_DIR --budgets ...`: the best sub-network of a trained supernet per budget (<see cref="BudgetSearch"/>).</summary>
+public static class SearchCommand
+{
+    public static Command Create()
+    {
+        var d = new BudgetSearchSettings();
+        var run = new Argument<DirectoryInfo>("run") { Description = "A supernet run folder (from `aecofa train --strategy sandwich|progressive`)." };
+        var budgets = new Option<string>("--budgets") { Description = "Comma-separated budgets, e.g. 0.5,1,2,4.", Required = true };
+        var unit = new Option<string>("--unit") { Description = "mmacs (millions of MACs per clip) or kparams (thousands of parameters).", DefaultValueFactory = _ => "mmacs" };
+        unit.AcceptOnlyFromAmong("mmacs", "kparams");
+        var strategy = new Option<string>("--strategy") { Description = "evolution (OFA's, with de-duplication) or random (same constraints and evaluation count).", DefaultValueFactory = _ => d.Strategy };
+        strategy.AcceptOnlyFromAmong("evolution", "random");
+        var population = new Option<int>("--population") { Description = "Population of the evolutionary search.", DefaultValueFactory = _ => d.Population };
+        var generations = new Option<int>("--generations") { Description = "Generations after the initial population.", DefaultValueFactory = _ => d.Generations };
+        var recalibration = new Option<int>("--recalibration-clips") { Description = "Training clips for each candidate's exact BN recalibration (search time grows with it).", DefaultValueFactory = _ => d.RecalibrationClips };
+        var seed = new Option<int>("--seed") { Description = "Search seed.", DefaultValueFactory = _ => d.Seed };
+        var output = new Option<DirectoryInfo?>("--out") { Description = "Where search.json, best_<budget>.json and search_front.png go (default RUN_DIR/search)." };
+        var command = new Command("search", "Search the best sub-network of a trained supernet for each compute budget (validation metric after exact BN recalibration); report the winners on test.")
+        {
+            run, budgets, unit, strategy, population, generations, recalibration, seed, output,
+        };
+        command.SetAction((parse, ct) => Task.FromResult(CliErrors.Guard(parse.InvocationConfiguration.Error, () =>
+        {
+            var settings = new BudgetSearchSettings
+            {
+                Budgets = CliNumbers.ParseList(parse.GetValue(budgets)!, "--budgets"),
+                Unit = parse.GetValue(unit) == "kparams" ? BudgetUnit.KParams : BudgetUnit.MMacs,
+                Strategy = parse.GetValue(strategy)!,
+                Population = parse.GetValue(population),
+                Generations = parse.GetValue(generations),
+                RecalibrationClips = parse.GetValue(recalibration),
+                Seed = parse.GetValue(seed),
+            };
+            settings.Validate();
+            var log = parse.InvocationConfiguration.Output;
+            var observer = new RunObserver { Log = log, Progress = (label, u) => new ProgressReporter(label, u) };
+            var trained = TrainedRun.Open(parse.GetValue(run)!.FullName);
+            using var data = trained.OpenData(log);
+            var report = BudgetSearch.Run(trained.LoadSupernet(), data, settings, observer, ct);
+            string folder = parse.GetValue(output)?.FullName ?? Path.Combine(trained.Folder, "search");
+            BudgetSearch.Write(report, folder, data.ClassNames);
+            log.WriteLine($"wrote {Path.Combine(folder, BudgetSearch.ResultFile)}, {BudgetSearch.PlotFile} and best_<budget>.json ({report.Seconds:F0} s)");
+            return 0;
+        })));
+        return command;
+    }
+}

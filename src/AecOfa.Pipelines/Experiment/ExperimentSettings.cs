@@ -1,0 +1,60 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using AecOfa.Pipelines.Search;
+using AecOfa.Pipelines.Training;
+
+namespace AecOfa.Pipelines.Experiment;
+
+/// <summary>
+/// The paper's protocol (METHOD.md §1) as settings: per seed, a full network (the teacher), one supernet, a search per
+/// budget on validation, and for each searched architecture a from-scratch and a distilled baseline; optionally the
+/// same two baselines for the width-scaled MobileNetV3 a person would pick at that budget.
+///
+/// Budget rule (documented in the report): every baseline trains for <see cref="BaselineEpochs"/> epochs (default:
+/// the supernet's epochs plus the teacher's, i.e. as many epochs as the whole once-for-all pipeline took before its
+/// search), with the same optimizer, schedule shape, batch size and augmentation as the supernet; the KD baseline
+/// distills from the same frozen teacher as the supernet.
+/// </summary>
+public sealed record ExperimentSettings
+{
+    /// <summary>manifest.csv or its folder; null = the built-in synthetic dataset (generated into the output folder).</summary>
+    public string? Manifest { get; init; }
+
+    /// <summary>Synthetic dataset size when <see cref="Manifest"/> is null (validation and test get a quarter each).</summary>
+    public int SyntheticTrainClips { get; init; } = 1200;
+
+    /// <summary>Settings shared by every arm (data, width, optimizer, augmentation, ...); strategy, arch, teacher,
+    /// epochs and seed are set per arm.</summary>
+    public TrainingRunSettings Training { get; init; } = new() { Epochs = 10 };
+
+    /// <summary>"progressive" (OFA, from the teacher) or "sandwich".</summary>
+    public RunStrategy SupernetStrategy { get; init; } = RunStrategy.Progressive;
+
+    public int TeacherEpochs { get; init; } = 10;
+
+    public int SupernetEpochs { get; init; } = 10;
+
+    /// <summary>Epochs of each baseline; null = <see cref="TeacherEpochs"/> + <see cref="SupernetEpochs"/>.</summary>
+    public int? BaselineEpochs { get; init; }
+
+    public BudgetSearchSettings Search { get; init; } = new() { Budgets = [1, 2, 4], Population = 16, Generations = 5 };
+
+    public IReadOnlyList<int> Seeds { get; init; } = [1];
+
+    /// <summary>Also train scratch and KD for the width-scaled MobileNetV3 of each budget (separates search from optimization).</summary>
+    public bool HumanBaselines { get; init; } = true;
+
+    [JsonIgnore]
+    public int EffectiveBaselineEpochs => BaselineEpochs ?? TeacherEpochs + SupernetEpochs;
+
+    public void Validate()
+    {
+        if (Seeds is null || Seeds.Count == 0) throw new ArgumentException("--seeds: at least one seed.");
+        if (SupernetStrategy is not (RunStrategy.Progressive or RunStrategy.Sandwich)) throw new ArgumentException($"--supernet = {SupernetStrategy}: must be progressive or sandwich.");
+        if (TeacherEpochs < 1 || SupernetEpochs < 1 || EffectiveBaselineEpochs < 1) throw new ArgumentException("epochs must be >= 1.");
+        if (SyntheticTrainClips is < 16 or > 100_000) throw new ArgumentException($"--clips = {SyntheticTrainClips}: must be in 16..100000.");
+        Search.Validate();
+    }
+
+    public string ToJson() => JsonSerializer.Serialize(this, TrainingRunSettings.Json);
+}
