@@ -10,9 +10,11 @@ public static class SpaceFactory
     /// <paramref name="classes"/> outputs; with <paramref name="elasticResolution"/> the mel bins {B, 3B/4, B/2} and the
     /// frame hop x{1, 2} are genes too (METHOD.md §3: input resolution is a strong lever at small budgets).
     /// </summary>
+    /// <param name="template">The structure (stages, choices, input choices) to use instead of the OFA default; its
+    /// width multiplier, input size and classes are replaced by the arguments.</param>
     public static ArchSpace ForData(double widthMultiplier, bool elasticResolution, int melBins, int frames, int classes, ArchSpace? template = null)
     {
-        var baseSpace = template ?? ArchSpace.Default with { WidthMultiplier = widthMultiplier };
+        var baseSpace = (template ?? ArchSpace.Default) with { WidthMultiplier = widthMultiplier };
         var input = elasticResolution && template is null
             ? new InputSpec { MelBinChoices = [.. new[] { melBins, Math.Max(1, melBins * 3 / 4), Math.Max(1, melBins / 2) }.Distinct()], HopFactorChoices = [1, 2] }
             : baseSpace.Input;

@@ -10,6 +10,7 @@ public static class CommandCatalog
         yield return DemoCommand.Create();
         yield return TrainCommand.Create();
         yield return SearchCommand.Create();
+        yield return ExperimentCommand.Create();
         yield return SynthCommand.Create();
         yield return ManifestCommand.Create();
         yield return SpaceCommand.Create();

@@ -153,7 +153,7 @@ public static class ExperimentRun
             for (int w100 = 200; w100 >= 10; w100--)
             {
                 double width = w100 / 100.0;
-                var space = SpaceFactory.ForData(width, shared.ElasticResolution, data.MelBins, data.Frames, data.Classes);
+                var space = SpaceFactory.ForData(width, shared.ElasticResolution, data.MelBins, data.Frames, data.Classes, shared.Space);
                 var max = ArchConfig.Max(space);
                 var config = lowResolution ? max.WithResolution(space.Input.MelBinSet.Min(), space.Input.HopFactorSet.Max()) : max;
                 var cost = new FlopsCounter(space).Count(config);

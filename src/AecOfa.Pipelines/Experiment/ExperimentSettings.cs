@@ -44,6 +44,23 @@ public sealed record ExperimentSettings
     /// <summary>Also train scratch and KD for the width-scaled MobileNetV3 of each budget (separates search from optimization).</summary>
     public bool HumanBaselines { get; init; } = true;
 
+    /// <summary>
+    /// `aecofa demo`: a small experiment on the built-in synthetic data that fits in minutes on 2 cores — one seed,
+    /// teacher and progressive-shrinking supernet of <paramref name="epochs"/> epochs each, a search at an ultra-small
+    /// and a mid budget, and scratch / KD baselines of twice as many epochs for each searched architecture.
+    /// </summary>
+    public static ExperimentSettings Demo(int trainClips = 1200, int epochs = 10, double widthMultiplier = 0.25, int seed = 1,
+        IReadOnlyList<double>? budgets = null, bool humanBaselines = false) => new()
+    {
+        SyntheticTrainClips = trainClips,
+        Training = new TrainingRunSettings { Epochs = epochs, WidthMultiplier = widthMultiplier, Data = new Data.DatasetOptions { ClipSeconds = 1.0 } },
+        TeacherEpochs = epochs,
+        SupernetEpochs = epochs,
+        Search = new BudgetSearchSettings { Budgets = budgets ?? [1, 3], Population = 16, Generations = 4, RecalibrationClips = 300 },
+        Seeds = [seed],
+        HumanBaselines = humanBaselines,
+    };
+
     [JsonIgnore]
     public int EffectiveBaselineEpochs => BaselineEpochs ?? TeacherEpochs + SupernetEpochs;
 
@@ -51,10 +68,28 @@ public sealed record ExperimentSettings
     {
         if (Seeds is null || Seeds.Count == 0) throw new ArgumentException("--seeds: at least one seed.");
         if (SupernetStrategy is not (RunStrategy.Progressive or RunStrategy.Sandwich)) throw new ArgumentException($"--supernet = {SupernetStrategy}: must be progressive or sandwich.");
-        if (TeacherEpochs < 1 || SupernetEpochs < 1 || EffectiveBaselineEpochs < 1) throw new ArgumentException("epochs must be >= 1.");
+        if (TeacherEpochs is < 1 or > 10_000) throw new ArgumentException($"--teacher-epochs = {TeacherEpochs}: must be in 1..10000.");
+        if (SupernetEpochs is < 1 or > 10_000) throw new ArgumentException($"--epochs = {SupernetEpochs}: must be in 1..10000 (the supernet's epochs).");
+        if (EffectiveBaselineEpochs is < 1 or > 20_000) throw new ArgumentException($"--baseline-epochs = {EffectiveBaselineEpochs}: must be in 1..20000.");
         if (SyntheticTrainClips is < 16 or > 100_000) throw new ArgumentException($"--clips = {SyntheticTrainClips}: must be in 16..100000.");
         Search.Validate();
+        // The shared training settings, as every arm will check them (strategy, arch and teacher are set per arm).
+        (Training with { Manifest = Manifest ?? "(synthetic)", Strategy = RunStrategy.Full, Arch = null, Teacher = null }).Validate();
     }
 
     public string ToJson() => JsonSerializer.Serialize(this, TrainingRunSettings.Json);
+
+    /// <summary>Reads settings from a JSON file (the format of experiment.json; unknown fields are errors).</summary>
+    public static ExperimentSettings Load(string path)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<ExperimentSettings>(File.ReadAllText(path), TrainingRunSettings.Json)
+                ?? throw new FormatException("expected a JSON object, got null");
+        }
+        catch (JsonException e)
+        {
+            throw new FormatException($"{path}: {e.Message}", e);
+        }
+    }
 }

@@ -88,7 +88,7 @@ public static class TrainingRun
         if (resolved.Mixup > 0 && data.Task == TaskKind.SingleLabel)
             throw new ArgumentException("--mixup: mixup makes soft multi-label targets; it is only for multi-label data (this manifest is single-label).");
 
-        var space = SpaceFactory.ForData(resolved.WidthMultiplier, resolved.ElasticResolution, data.MelBins, data.Frames, data.Classes);
+        var space = SpaceFactory.ForData(resolved.WidthMultiplier, resolved.ElasticResolution, data.MelBins, data.Frames, data.Classes, resolved.Space);
         var recalibrator = new BnRecalibrator(data.Recalibration, Math.Min(resolved.RecalibrationClips, data.Train.Count), BnRecalibrator.DefaultBatchSize);
         var teacher = LoadTeacher(resolved, space, recalibrator, log);
         ArchConfig? fixedConfig = resolved.Strategy is RunStrategy.Standalone or RunStrategy.Kd ? ResolveArch(resolved.Arch!, space) : null;

@@ -49,6 +49,11 @@ public sealed record TrainingRunSettings
 
     public double WidthMultiplier { get; init; } = 0.25;
 
+    /// <summary>The space's structure (stages, choice sets, input choices) instead of OFA's MobileNetV3 space; its
+    /// width multiplier, input size and classes come from this run. Null = the default.</summary>
+    [JsonConverter(typeof(ArchSpaceJsonConverter))]
+    public Nas.Space.ArchSpace? Space { get; init; }
+
     /// <summary>Mel bins {B, 3B/4, B/2} and frame hop x{1, 2} as genes of the space.</summary>
     public bool ElasticResolution { get; init; } = true;
 
@@ -136,6 +141,26 @@ public sealed record TrainingRunSettings
     };
 
     public string ToJson() => JsonSerializer.Serialize(this, Json);
+
+    /// <summary>An ArchSpace inside settings JSON, in ArchSpace's own JSON form.</summary>
+    private sealed class ArchSpaceJsonConverter : JsonConverter<Nas.Space.ArchSpace?>
+    {
+        public override Nas.Space.ArchSpace? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+        {
+            using var doc = JsonDocument.ParseValue(ref reader);
+            return doc.RootElement.ValueKind == JsonValueKind.Null ? null : Nas.Space.ArchSpace.FromJson(doc.RootElement.GetRawText());
+        }
+
+        public override void Write(Utf8JsonWriter writer, Nas.Space.ArchSpace? value, JsonSerializerOptions options)
+        {
+            if (value is null) writer.WriteNullValue();
+            else
+            {
+                using var doc = JsonDocument.Parse(value.ToJson());
+                doc.RootElement.WriteTo(writer);
+            }
+        }
+    }
 
     /// <summary>Reads settings from a JSON file (unknown fields are errors: they are usually typos).</summary>
     public static TrainingRunSettings Load(string path)
