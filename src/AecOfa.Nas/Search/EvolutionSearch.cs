@@ -39,10 +39,10 @@ public sealed class EvolutionSearch : ISearchStrategy
         // Population as indices into run.Candidates: the index is the evaluation order, the tie-breaker.
         var population = new List<int>(o.PopulationSize + o.ParentCount);
         if (o.IncludeSmallest && run.TryEvaluate(ArchConfig.Min(space), 0)) population.Add(0);
+        Func<ArchConfig> sample = () => ArchSampling.Sample(space, rng);
         while (population.Count < o.PopulationSize)
         {
-            var config = run.Draw(() => ArchSampling.Sample(space, rng), maxAttempts, "initial population");
-            run.Evaluate(config, 0);
+            run.Evaluate(run.Draw(sample, maxAttempts, "initial population", "generation", 0), 0);
             population.Add(run.Candidates.Count - 1);
         }
         run.Report(progress, 0, o.Generations);
@@ -54,6 +54,16 @@ public sealed class EvolutionSearch : ISearchStrategy
             return byFitness != 0 ? byFitness : a.CompareTo(b);
         };
         var parents = new int[o.ParentCount];
+        // The operators as proposal functions, made once (they read the current parents).
+        Func<ArchConfig> mutant = () =>
+            ArchEvolution.Mutate(space, candidates[parents[rng.Next(parents.Length)]].Config, o.MutationProbability, rng);
+        Func<ArchConfig> crossover = () =>
+        {
+            int a = rng.Next(parents.Length), b = rng.Next(parents.Length - 1);
+            if (b >= a) b++; // two distinct parents: crossing a parent with itself only returns it
+            var child = ArchEvolution.Crossover(space, candidates[parents[a]].Config, candidates[parents[b]].Config, rng);
+            return run.IsEvaluated(child) ? ArchEvolution.Mutate(space, child, o.MutationProbability, rng) : child;
+        };
         for (int generation = 1; generation <= o.Generations; generation++)
         {
             population.Sort(fitterFirst);
@@ -62,22 +72,12 @@ public sealed class EvolutionSearch : ISearchStrategy
             population.AddRange(parents);
             for (int i = 0; i < o.MutantCount; i++)
             {
-                var child = run.Draw(() =>
-                    ArchEvolution.Mutate(space, candidates[parents[rng.Next(parents.Length)]].Config, o.MutationProbability, rng),
-                    maxAttempts, $"mutation of generation {generation}");
-                run.Evaluate(child, generation);
+                run.Evaluate(run.Draw(mutant, maxAttempts, "mutation", "generation", generation), generation);
                 population.Add(candidates.Count - 1);
             }
             for (int i = 0; i < o.CrossoverCount; i++)
             {
-                var child = run.Draw(() =>
-                {
-                    int a = rng.Next(parents.Length), b = rng.Next(parents.Length - 1);
-                    if (b >= a) b++; // two distinct parents: crossing a parent with itself only returns it
-                    var child = ArchEvolution.Crossover(space, candidates[parents[a]].Config, candidates[parents[b]].Config, rng);
-                    return run.IsEvaluated(child) ? ArchEvolution.Mutate(space, child, o.MutationProbability, rng) : child;
-                }, maxAttempts, $"crossover of generation {generation}");
-                run.Evaluate(child, generation);
+                run.Evaluate(run.Draw(crossover, maxAttempts, "crossover", "generation", generation), generation);
                 population.Add(candidates.Count - 1);
             }
             run.Report(progress, generation, o.Generations);

@@ -30,7 +30,7 @@ public sealed class RandomSearch : ISearchStrategy
         if (o.IncludeSmallest) run.TryEvaluate(ArchConfig.Min(space), 0);
         for (int i = run.Candidates.Count; i < o.Evaluations; i++)
         {
-            run.Evaluate(run.Draw(sample, o.MaxAttemptsPerCandidate, $"random sample {i}"), i / o.BatchSize);
+            run.Evaluate(run.Draw(sample, o.MaxAttemptsPerCandidate, "random sampling", "candidate", i), i / o.BatchSize);
             if ((i + 1) % o.BatchSize == 0 && i + 1 < o.Evaluations) run.Report(progress, i / o.BatchSize, lastBatch);
         }
         run.Report(progress, lastBatch, lastBatch);

@@ -40,9 +40,11 @@ internal sealed class SearchRun
 
     /// <summary>
     /// Calls <paramref name="propose"/> until it returns a config that is new and satisfies every constraint, at most
-    /// <paramref name="maxAttempts"/> times; then throws <see cref="CandidateSamplingException"/>.
+    /// <paramref name="maxAttempts"/> times; then throws <see cref="CandidateSamplingException"/> naming
+    /// <paramref name="operation"/> and <paramref name="round"/> (e.g. "crossover", generation 3; the message is only
+    /// built then, so the loop allocates nothing of its own).
     /// </summary>
-    public ArchConfig Draw(Func<ArchConfig> propose, int maxAttempts, string what)
+    public ArchConfig Draw(Func<ArchConfig> propose, int maxAttempts, string operation, string roundName, int round)
     {
         int constraintRejections = 0, duplicateRejections = 0;
         for (int attempt = 0; attempt < maxAttempts; attempt++)
@@ -66,7 +68,7 @@ internal sealed class SearchRun
             return config;
         }
         throw new CandidateSamplingException(
-            $"Could not find a new sub-network for the {what} satisfying {SearchConstraints.Describe(_constraints)} in {maxAttempts:N0} attempts " +
+            $"Could not find a new sub-network for the {operation} of {roundName} {round} satisfying {SearchConstraints.Describe(_constraints)} in {maxAttempts:N0} attempts " +
             $"({constraintRejections:N0} broke the budget, {duplicateRejections:N0} were already evaluated; {_candidates.Count:N0} candidates evaluated so far). " +
             "The budget admits too few sub-networks for this search: loosen it, ask for fewer evaluations, or raise the attempt cap.",
             maxAttempts, constraintRejections, duplicateRejections);

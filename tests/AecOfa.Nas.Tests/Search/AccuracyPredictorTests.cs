@@ -44,7 +44,7 @@ public class AccuracyPredictorTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void An_untrained_sized_run_does_not_pass_the_same_bar()
+    public void One_epoch_on_twenty_samples_does_not_pass_the_same_bar()
     {
         // The bar above is meaningful: one epoch on a handful of samples cannot reach it.
         var (train, heldOut) = LinearProblem(20, 200, seed: 1);

@@ -133,7 +133,7 @@ public class EvolutionSearchTests(ITestOutputHelper output)
             new EvolutionSearch(options).Search(Space, fitness, [new MacsConstraint(Space, minMacs)], 1));
         Assert.Equal(300, e.Attempts);
         Assert.Equal(300, e.ConstraintRejections + e.DuplicateRejections);
-        Assert.Contains("initial population", e.Message);
+        Assert.Contains("initial population of generation 0", e.Message);
         Assert.Contains($"MACs <= {minMacs:N0}", e.Message);
         Assert.Contains("300 attempts", e.Message);
         Assert.Equal(1, fitness.Calls);

@@ -76,7 +76,7 @@ public class RandomSearchTests
         var e = Assert.Throws<CandidateSamplingException>(() => new RandomSearch(options)
             .Search(Space, new SearchTestSpaces.TargetMatchFitness(ArchConfig.Max(Space)), [new MacsConstraint(Space, minMacs)], 1));
         Assert.Equal(50, e.ConstraintRejections);
-        Assert.Contains("random sample 0", e.Message);
+        Assert.Contains("random sampling of candidate 0", e.Message);
     }
 
     [Fact]
