@@ -39,7 +39,10 @@ public sealed class EvolutionSearch : ISearchStrategy
         // Population as indices into run.Candidates: the index is the evaluation order, the tie-breaker.
         var population = new List<int>(o.PopulationSize + o.ParentCount);
         if (o.IncludeSmallest && run.TryEvaluate(ArchConfig.Min(space), 0)) population.Add(0);
-        Func<ArchConfig> sample = () => ArchSampling.Sample(space, rng);
+        // Proposals that break the budget are shrunk until they fit (ArchEvolution.ShrinkToFit): under a tight budget
+        // resampling alone almost never finds a fitting sub-network.
+        Func<ArchConfig, bool> fits = c => SearchConstraints.AllSatisfied(constraints, c);
+        Func<ArchConfig> sample = () => ArchEvolution.ShrinkToFit(space, ArchSampling.Sample(space, rng), fits, rng);
         while (population.Count < o.PopulationSize)
         {
             run.Evaluate(run.Draw(sample, maxAttempts, "initial population", "generation", 0), 0);
@@ -56,13 +59,13 @@ public sealed class EvolutionSearch : ISearchStrategy
         var parents = new int[o.ParentCount];
         // The operators as proposal functions, made once (they read the current parents).
         Func<ArchConfig> mutant = () =>
-            ArchEvolution.Mutate(space, candidates[parents[rng.Next(parents.Length)]].Config, o.MutationProbability, rng);
+            ArchEvolution.ShrinkToFit(space, ArchEvolution.Mutate(space, candidates[parents[rng.Next(parents.Length)]].Config, o.MutationProbability, rng), fits, rng);
         Func<ArchConfig> crossover = () =>
         {
             int a = rng.Next(parents.Length), b = rng.Next(parents.Length - 1);
             if (b >= a) b++; // two distinct parents: crossing a parent with itself only returns it
             var child = ArchEvolution.Crossover(space, candidates[parents[a]].Config, candidates[parents[b]].Config, rng);
-            return run.IsEvaluated(child) ? ArchEvolution.Mutate(space, child, o.MutationProbability, rng) : child;
+            return ArchEvolution.ShrinkToFit(space, run.IsEvaluated(child) ? ArchEvolution.Mutate(space, child, o.MutationProbability, rng) : child, fits, rng);
         };
         for (int generation = 1; generation <= o.Generations; generation++)
         {

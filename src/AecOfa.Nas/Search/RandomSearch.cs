@@ -23,9 +23,11 @@ public sealed class RandomSearch : ISearchStrategy
         var run = new SearchRun(space, fitness, constraints, ct);
         var o = Options;
         var rng = new Random(seed);
+        // The same shrink-to-fit repair as the evolution's proposals, so both searches see the same candidate distribution.
+        Func<ArchConfig, bool> fits = c => SearchConstraints.AllSatisfied(constraints, c);
         Func<ArchConfig> sample = o.Sampler == RandomSampler.PerGene
-            ? () => ArchSampling.Sample(space, rng)
-            : () => ArchSampling.SampleUniformNetwork(space, rng);
+            ? () => ArchEvolution.ShrinkToFit(space, ArchSampling.Sample(space, rng), fits, rng)
+            : () => ArchEvolution.ShrinkToFit(space, ArchSampling.SampleUniformNetwork(space, rng), fits, rng);
         int lastBatch = (o.Evaluations - 1) / o.BatchSize;
         if (o.IncludeSmallest) run.TryEvaluate(ArchConfig.Min(space), 0);
         for (int i = run.Candidates.Count; i < o.Evaluations; i++)

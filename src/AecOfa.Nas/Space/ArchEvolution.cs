@@ -61,6 +61,61 @@ public static class ArchEvolution
         return new ArchConfig(depths, kernels, expands, mel, hop);
     }
 
+    /// <summary>
+    /// Makes <paramref name="config"/> fit a monotone budget by shrinking: while <paramref name="fits"/> says no, one
+    /// gene chosen uniformly among those that can still shrink steps down to its next smaller choice (a stage's depth,
+    /// an active block's kernel or expand ratio, the mel bins; the hop factor steps up). Ends at the smallest
+    /// sub-network at the latest, which fits every satisfiable monotone budget. Why: under a tight budget almost no
+    /// uniformly sampled sub-network fits (at 1.4x the smallest's MACs, under 1 in 10,000 on the demo space), so
+    /// OFA's resample-until-it-fits never finishes; shrinking keeps the sample's randomness and lands near the
+    /// budget's boundary, where the best candidates are.
+    /// </summary>
+    public static ArchConfig ShrinkToFit(ArchSpace space, ArchConfig config, Func<ArchConfig, bool> fits, Random rng)
+    {
+        ArgumentNullException.ThrowIfNull(fits);
+        var depthChoices = space.DepthChoices.Order().ToArray();
+        var kernelChoices = space.KernelChoices.Order().ToArray();
+        var expandChoices = space.ExpandChoices.Order().ToArray();
+        var melChoices = space.Input.MelBinSet.Order().ToArray();
+        var hopChoices = space.Input.HopFactorSet.Order().ToArray();
+        var options = new List<int>();
+        while (!fits(config))
+        {
+            var depths = config.Depths.ToArray();
+            var kernels = config.Kernels.ToArray();
+            var expands = config.Expands.ToArray();
+            // Candidate moves, encoded: 0..S-1 depth of stage s; then 2 per slot (kernel, expand); then mel; then hop.
+            options.Clear();
+            for (int st = 0; st < depths.Length; st++)
+                if (Array.IndexOf(depthChoices, depths[st]) > 0) options.Add(st);
+            for (int st = 0; st < depths.Length; st++)
+                for (int b = 0; b < depths[st]; b++)
+                {
+                    int slot = st * space.MaxDepth + b;
+                    if (Array.IndexOf(kernelChoices, kernels[slot]) > 0) options.Add(depths.Length + 2 * slot);
+                    if (Array.IndexOf(expandChoices, expands[slot]) > 0) options.Add(depths.Length + 2 * slot + 1);
+                }
+            int melMove = depths.Length + 2 * kernels.Length, hopMove = melMove + 1;
+            if (Array.IndexOf(melChoices, config.MelBins) > 0) options.Add(melMove);
+            if (Array.IndexOf(hopChoices, config.HopFactor) < hopChoices.Length - 1) options.Add(hopMove);
+            if (options.Count == 0)
+                throw new InvalidOperationException($"ShrinkToFit: the smallest sub-network ({config}) does not fit the budget either.");
+            int move = options[rng.Next(options.Count)];
+            int mel = config.MelBins, hop = config.HopFactor;
+            if (move < depths.Length) depths[move] = depthChoices[Array.IndexOf(depthChoices, depths[move]) - 1];
+            else if (move == melMove) mel = melChoices[Array.IndexOf(melChoices, mel) - 1];
+            else if (move == hopMove) hop = hopChoices[Array.IndexOf(hopChoices, hop) + 1];
+            else
+            {
+                int slot = (move - depths.Length) / 2;
+                if ((move - depths.Length) % 2 == 0) kernels[slot] = kernelChoices[Array.IndexOf(kernelChoices, kernels[slot]) - 1];
+                else expands[slot] = expandChoices[Array.IndexOf(expandChoices, expands[slot]) - 1];
+            }
+            config = new ArchConfig(depths, kernels, expands, mel, hop);
+        }
+        return config;
+    }
+
     // Chosen parent's gene, or the other's when the chosen one is absent (0); 0 when both are absent.
     private static int Inherit(int fromA, int fromB, Random rng)
     {

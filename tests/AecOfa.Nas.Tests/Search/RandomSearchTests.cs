@@ -25,7 +25,8 @@ public class RandomSearchTests
         Assert.Equal(250, fitness.Calls);
         Assert.Equal(250, result.Candidates.Select(c => c.Config).Distinct().Count());
         Assert.All(result.Candidates, c => Assert.True(c.Macs <= maxMacs && c.Params <= maxParams));
-        Assert.True(result.ConstraintRejections > 0);
+        var largest = new FlopsCounter(Space).Count(ArchConfig.Max(Space));
+        Assert.False(largest.Macs <= maxMacs && largest.Params <= maxParams); // the budget bites: proposals were shrunk to fit
         Assert.Equal([0, 1, 2], log.Reports.Select(r => r.Generation));
         Assert.Equal([100, 200, 250], log.Reports.Select(r => r.Evaluations));
         Assert.Equal(2, result.Generations);
@@ -75,8 +76,9 @@ public class RandomSearchTests
         var options = new RandomSearchOptions { Evaluations = 3, MaxAttemptsPerCandidate = 50 };
         var e = Assert.Throws<CandidateSamplingException>(() => new RandomSearch(options)
             .Search(Space, new SearchTestSpaces.TargetMatchFitness(ArchConfig.Max(Space)), [new MacsConstraint(Space, minMacs)], 1));
-        Assert.Equal(50, e.ConstraintRejections);
-        Assert.Contains("random sampling of candidate 0", e.Message);
+        // Only the smallest fits: the first proposal is shrunk to it, every later one is shrunk to it again (a duplicate).
+        Assert.Equal(50, e.DuplicateRejections);
+        Assert.Contains("random sampling of candidate 1", e.Message);
     }
 
     [Fact]

@@ -102,4 +102,34 @@ public class ArchEvolutionTests
             Assert.Equal(a, ArchEvolution.Crossover(Elastic, a, a, rng));
         }
     }
+
+    [Fact]
+    public void Shrink_to_fit_lands_inside_a_tight_budget_by_single_steps_and_keeps_fitting_configs()
+    {
+        var counter = new AecOfa.Nas.Flops.FlopsCounter(Elastic);
+        long min = counter.Count(ArchConfig.Min(Elastic)).Macs;
+        long budget = min + (long)(0.4 * min);
+        var rng = new Random(5);
+        int changed = 0;
+        for (int i = 0; i < 200; i++)
+        {
+            var sample = ArchSampling.Sample(Elastic, rng);
+            var fitted = ArchEvolution.ShrinkToFit(Elastic, sample, c => counter.Count(c).Macs <= budget, rng);
+            fitted.Validate(Elastic);
+            Assert.True(counter.Count(fitted).Macs <= budget);
+            // Only shrinking moves: never deeper, wider, larger kernels, more mel bins or a smaller hop.
+            Assert.True(fitted.MelBins <= sample.MelBins && fitted.HopFactor >= sample.HopFactor);
+            for (int s = 0; s < Elastic.StageCount; s++)
+            {
+                Assert.True(fitted.Depth(s) <= sample.Depth(s));
+                for (int b = 0; b < fitted.Depth(s); b++)
+                    Assert.True(fitted.Kernel(s, b) <= sample.Kernel(s, b) && fitted.Expand(s, b) <= sample.Expand(s, b));
+            }
+            if (!fitted.Equals(sample)) changed++;
+        }
+        Assert.True(changed > 150, $"only {changed} of 200 samples needed shrinking: the budget does not bite");
+        var fits = ArchConfig.Uniform(Elastic, 2, 3, 3);
+        Assert.Same(fits, ArchEvolution.ShrinkToFit(Elastic, fits, _ => true, rng)); // a fitting config is returned as is
+        Assert.Throws<InvalidOperationException>(() => ArchEvolution.ShrinkToFit(Elastic, ArchConfig.Max(Elastic), _ => false, rng));
+    }
 }
