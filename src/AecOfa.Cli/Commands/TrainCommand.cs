@@ -41,12 +41,13 @@ public static class TrainCommand
         var cache = new Option<string?>("--cache") { Description = "Feature cache file (share one between runs on the same data); default RUN_DIR/features.cache." };
         var recalibration = new Option<int>("--recalibration-clips") { Description = "Training clips for exact BN recalibration before every evaluation.", DefaultValueFactory = _ => d.RecalibrationClips };
         var checkpointMinutes = new Option<double>("--checkpoint-minutes") { Description = "Checkpoint at least this often inside an epoch.", DefaultValueFactory = _ => d.CheckpointMinutes };
+        var warmStart = new Option<bool?>("--warm-start") { Description = "Start the supernet from the --teacher run's weights (default: yes for progressive, and for sandwich with a --teacher)." };
         var checkpointSteps = new Option<int>("--checkpoint-every-steps") { Description = "Also checkpoint every N steps inside an epoch (0 = off).", DefaultValueFactory = _ => d.CheckpointEverySteps };
         var resume = new Option<bool>("--resume") { Description = "Continue the run in --out from its last checkpoint (same settings required)." };
         var command = new Command("train", "Train a once-for-all supernet (or a scratch / KD baseline) on a manifest of your recordings into a resumable run folder.")
         {
             manifest, output, config, strategy, arch, teacher, epochs, batch, lr, optimizer, width, task, clipSeconds, smoothing, specAugment, mixup,
-            randomSubnets, studentTarget, kdRatio, kdTemperature, seed, cache, recalibration, checkpointMinutes, checkpointSteps, resume,
+            randomSubnets, studentTarget, kdRatio, kdTemperature, seed, cache, recalibration, checkpointMinutes, checkpointSteps, warmStart, resume,
         };
         command.SetAction((parse, ct) => Task.FromResult(CliErrors.Guard(parse.InvocationConfiguration.Error, () =>
         {
@@ -74,6 +75,7 @@ public static class TrainCommand
             if (Given(seed)) s = s with { Seed = parse.GetValue(seed) };
             if (Given(recalibration)) s = s with { RecalibrationClips = parse.GetValue(recalibration) };
             if (Given(checkpointMinutes)) s = s with { CheckpointMinutes = parse.GetValue(checkpointMinutes) };
+            if (Given(warmStart)) s = s with { WarmStart = parse.GetValue(warmStart) };
             if (Given(checkpointSteps)) s = s with { CheckpointEverySteps = parse.GetValue(checkpointSteps) };
             var output1 = parse.InvocationConfiguration.Output;
             var observer = new RunObserver { Log = output1, Progress = (label, unit) => new ProgressReporter(label, unit) };

@@ -93,7 +93,7 @@ public static class TrainingRun
         var teacher = LoadTeacher(resolved, space, recalibrator, log);
         ArchConfig? fixedConfig = resolved.Strategy is RunStrategy.Standalone or RunStrategy.Kd ? ResolveArch(resolved.Arch!, space) : null;
         IArchNetwork network = fixedConfig is null ? new OfaSupernet(space, resolved.Seed) : new StaticMbv3Network(space, fixedConfig, resolved.Seed);
-        if (resolved.Strategy == RunStrategy.Progressive) WarmStart((OfaSupernet)network, resolved.Teacher!, log);
+        if (resolved.EffectiveWarmStart && network is OfaSupernet supernetToStart) WarmStart(supernetToStart, resolved.Teacher!, log);
 
         WriteSettings(folder, resolved, space, fixedConfig);
         var strategy = CreateStrategy(resolved, fixedConfig, teacher is not null);
@@ -234,9 +234,9 @@ public static class TrainingRun
     {
         var run = TrainedRun.Open(teacherRun);
         if (!run.IsSupernet || !run.Space.Equals(supernet.Space))
-            throw new ArgumentException($"--teacher {teacherRun}: progressive shrinking starts from the full network's supernet weights, so the teacher must be a full-network run over the same space (width multiplier, resolution, classes).");
+            throw new ArgumentException($"--teacher {teacherRun}: the supernet starts from the teacher run's supernet weights (warm start), so the teacher must be a full-network run over the same space (width multiplier, resolution, classes); pass --warm-start false to start from scratch.");
         Checkpoint.Load(run.CheckpointPath, supernet);
-        log?.WriteLine($"progressive: starting from the weights of {run.Folder}");
+        log?.WriteLine($"warm start: the supernet starts from the weights of {run.Folder}");
     }
 
     private static IEnumerable<KeyValuePair<string, double>> Metrics(string name, ClassificationReport r)

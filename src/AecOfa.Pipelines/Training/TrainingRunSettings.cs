@@ -86,6 +86,10 @@ public sealed record TrainingRunSettings
     /// <summary>Single-label KL distillation temperature.</summary>
     public float KdTemperature { get; init; } = 1f;
 
+    /// <summary>Start the supernet from the teacher run's weights (OFA starts progressive shrinking from the trained
+    /// full network). Null = yes for progressive, and for sandwich when a teacher run is given.</summary>
+    public bool? WarmStart { get; init; }
+
     /// <summary>Progressive shrinking: a fresh optimizer per phase (OFA) instead of keeping and permuting momentum.</summary>
     public bool ResetOptimizerPerPhase { get; init; } = true;
 
@@ -126,6 +130,7 @@ public sealed record TrainingRunSettings
         Check(StudentTarget is "teacher" or "labels+teacher", "--student-target", StudentTarget, "teacher or labels+teacher");
         Check(KdRatio > 0 && float.IsFinite(KdRatio), "--kd-ratio", KdRatio, "a positive number");
         Check(KdTemperature > 0 && float.IsFinite(KdTemperature), "--kd-temperature", KdTemperature, "a positive number");
+        Check(WarmStart != true || (Strategy is RunStrategy.Progressive or RunStrategy.Sandwich && !string.IsNullOrWhiteSpace(Teacher)), "--warm-start", WarmStart, "used only by progressive or sandwich runs with a --teacher run folder");
         Check(RecalibrationClips >= 1, "--recalibration-clips", RecalibrationClips, ">= 1");
         Check(CheckpointMinutes > 0 && double.IsFinite(CheckpointMinutes), "--checkpoint-minutes", CheckpointMinutes, "a positive number");
         Check(CheckpointEverySteps >= 0, "--checkpoint-every-steps", CheckpointEverySteps, ">= 0");
@@ -139,6 +144,10 @@ public sealed record TrainingRunSettings
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
         Converters = { new JsonStringEnumConverter() },
     };
+
+    /// <summary>Whether the supernet starts from the teacher run's weights (see <see cref="WarmStart"/>).</summary>
+    [JsonIgnore]
+    public bool EffectiveWarmStart => WarmStart ?? (Strategy == RunStrategy.Progressive || (Strategy == RunStrategy.Sandwich && !string.IsNullOrWhiteSpace(Teacher)));
 
     public string ToJson() => JsonSerializer.Serialize(this, Json);
 
