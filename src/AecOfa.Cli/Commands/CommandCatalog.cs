@@ -11,6 +11,8 @@ public static class CommandCatalog
         yield return TrainCommand.Create();
         yield return SearchCommand.Create();
         yield return ExperimentCommand.Create();
+        yield return ExtractCommand.Create();
+        yield return EvalCommand.Create();
         yield return SynthCommand.Create();
         yield return ManifestCommand.Create();
         yield return SpaceCommand.Create();

@@ -218,6 +218,8 @@ public sealed class PreparedDataset : IDisposable
     public Dictionary<string, string> FrontEndMetadata() => new(StringComparer.Ordinal)
     {
         ["logmel"] = LogMel.ConfigKey,
+        ["sample_rate"] = LogMel.SampleRate.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["mel_bins"] = LogMel.MelBins.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["clip_seconds"] = ClipSeconds.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
         ["normalization"] = Normalizer.ToJson(),
         ["classes"] = string.Join("\n", ClassNames),

@@ -285,7 +285,8 @@ public static class TrainingRun
         AtomicFile.WriteAllText(Path.Combine(folder, MetricsFile), sb.ToString());
     }
 
-    internal static object ReportJson(ClassificationReport r, IReadOnlyList<string> classes) => new
+    /// <summary>A report as JSON-ready data: the averages and one entry per class (NaN as null).</summary>
+    public static object ReportJson(ClassificationReport r, IReadOnlyList<string> classes) => new
     {
         map = r.MeanAveragePrecision,
         meanAuc = r.MeanRocAuc,
