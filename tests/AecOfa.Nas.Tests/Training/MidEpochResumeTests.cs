@@ -25,7 +25,7 @@ public sealed class MidEpochResumeTests : IDisposable
 
     private sealed record Setup(Func<IArchNetwork> Network, Func<ITrainingStrategy> Strategy, Func<FrozenTeacher?> Teacher, ITrainingData Data, TrainerOptions Options);
 
-    private Outcome Train(Setup s, TrainerOptions options, int cancelAfterStep = -1)
+    private Outcome Train(Setup s, TrainerOptions options, int cancelAfterStep = -1, string? cancelAfterPhase = null)
     {
         var network = s.Network();
         var trainer = new Trainer(network, s.Strategy(), options, s.Teacher());
@@ -35,8 +35,9 @@ public sealed class MidEpochResumeTests : IDisposable
         {
             PhaseStarted = p => started.Add(p.Name),
             StepCompleted = r => { if (r.Step == cancelAfterStep) cts.Cancel(); },
+            EpochCompleted = e => { if (e.Phase == cancelAfterPhase) cts.Cancel(); },
         };
-        if (cancelAfterStep >= 0)
+        if (cancelAfterStep >= 0 || cancelAfterPhase is not null)
         {
             Assert.ThrowsAny<OperationCanceledException>(() => trainer.Run(s.Data, callbacks, cts.Token));
             return new Outcome(TrainingSnapshots.State(network.Module), trainer.Optimizer.ExportState(), null!, started);
@@ -153,6 +154,32 @@ public sealed class MidEpochResumeTests : IDisposable
         Assert.Equal(["resolution"], resumed.PhasesStarted); // the expand phase is not restarted: no second sort
         Assert.All(resumed.Result.Steps.Where(s => s.Phase == "expand1"), s => Assert.Equal(4, s.Losses.Count));
         TrainingSnapshots.AssertBitwiseEqual(teacherBefore, TrainingSnapshots.State(teacherNet.Module));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Progressive_shrinking_resumed_at_the_boundary_before_an_expand_phase_sorts_once_on_resume(bool resetOptimizer)
+    {
+        // Killed right after the last checkpoint of the depth phase: the expand phase's sort (and optimizer reset)
+        // has not happened yet, so the resumed run must do it, exactly once, on the restored weights and momentum.
+        var space = TinySupernet.Space;
+        var data = new TrainingTestData(9, space.Classes, seed: 5);
+        var teacher = new FrozenTeacher(TinySupernet.Build(44), ArchConfig.Max(space));
+        var setup = new Setup(() => TinySupernet.Build(43),
+            () => new ProgressiveShrinkingStrategy(distillWeight: 0.5f, resetOptimizerPerPhase: resetOptimizer), () => teacher, data, BaseOptions(5, 3));
+        var reference = Train(setup, setup.Options);
+        string path = Path.Combine(_dir, $"boundary-{resetOptimizer}.safetensors");
+        var interrupted = Train(setup, setup.Options with { CheckpointPath = path }, cancelAfterPhase: "depth2");
+        // Cancellation is checked before the first step of expand1, after its sort: the sort happened in memory only
+        // (like a kill -9 right after it), and the checkpoint still holds the depth phase's end.
+        Assert.Equal(["kernel", "depth1", "depth2", "expand1"], interrupted.PhasesStarted);
+        var resumed = Train(setup, setup.Options with { CheckpointPath = path, Resume = true });
+        Assert.Equal(["expand1", "resolution"], resumed.PhasesStarted);
+        Assert.Equal(9, resumed.Result.ResumedFromStep);
+        TrainingSnapshots.AssertBitwiseEqual(reference.State, resumed.State);
+        AssertSameOptimizerState(reference.Optimizer, resumed.Optimizer);
+        Assert.Equal(reference.Result.Epochs.Select(e => e.MeanTotal), resumed.Result.Epochs.Select(e => e.MeanTotal));
     }
 
     [Theory]
