@@ -161,6 +161,9 @@ public sealed class Trainer
                         ((Options.CheckpointEverySteps > 0 && stepsSinceCheckpoint >= Options.CheckpointEverySteps)
                          || (Options.CheckpointInterval is { } interval && sinceCheckpoint.Elapsed >= interval)))
                     {
+                        // The epoch's time so far travels with the checkpoint, so a resumed epoch reports all of it.
+                        state.CarriedSeconds += clock.Elapsed.TotalSeconds;
+                        clock.Restart();
                         checkpoints.Save(state);
                         sinceCheckpoint.Restart();
                         stepsSinceCheckpoint = 0;

@@ -18,7 +18,8 @@ internal sealed class TrainingRunIdentity
     public TrainingRunIdentity(Trainer trainer, IArchNetwork network, ITrainingStrategy strategy, FrozenTeacher? teacher, int examples, long totalSteps)
     {
         var o = trainer.Options;
-        string F(double v) => v.ToString("R", CultureInfo.InvariantCulture);
+        static string F(float v) => v.ToString("R", CultureInfo.InvariantCulture); // float: "0.1", not 0.10000000149011612
+        static string D(double v) => v.ToString("R", CultureInfo.InvariantCulture);
         Settings = new SortedDictionary<string, string>(StringComparer.Ordinal)
         {
             ["strategy"] = strategy.Describe(),
@@ -34,7 +35,7 @@ internal sealed class TrainingRunIdentity
             ["optimizer"] = o.Optimizer.ToString(),
             ["learning_rate"] = F(o.PeakLearningRate),
             ["min_learning_rate"] = F(o.MinLearningRate),
-            ["warmup_epochs"] = F(o.WarmupEpochs),
+            ["warmup_epochs"] = D(o.WarmupEpochs),
             ["momentum"] = F(o.Momentum),
             ["weight_decay"] = F(o.WeightDecay),
             ["sum_over_classes"] = o.SumOverClasses ? "true" : "false",

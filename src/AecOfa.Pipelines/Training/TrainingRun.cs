@@ -95,7 +95,10 @@ public static class TrainingRun
         IArchNetwork network = fixedConfig is null ? new OfaSupernet(space, resolved.Seed) : new StaticMbv3Network(space, fixedConfig, resolved.Seed);
         if (resolved.EffectiveWarmStart && network is OfaSupernet supernetToStart) WarmStart(supernetToStart, resolved.Teacher!, log);
 
-        WriteSettings(folder, resolved, space, fixedConfig);
+        // A folder with a checkpoint keeps its settings files until the trainer has accepted the checkpoint as this
+        // run's: a refused --resume must leave the run folder as it was.
+        bool fresh = !File.Exists(checkpoint);
+        if (fresh) WriteSettings(folder, resolved, space, fixedConfig);
         var strategy = CreateStrategy(resolved, fixedConfig, teacher is not null);
         var trainTask = resolved.Strategy;
         var trainer = new Trainer(network, strategy, new TrainerOptions
@@ -142,6 +145,7 @@ public static class TrainingRun
                 log?.WriteLine(FormatEpoch(e, trainer.TotalEpochs));
             },
         }, cancellationToken);
+        if (!fresh) WriteSettings(folder, resolved, space, fixedConfig);
         WriteMetrics(folder, result.Epochs);
 
         // Final evaluation: every probe on validation and test, per class.
