@@ -16,8 +16,9 @@ public class DemoCommandTests
     [InlineData("--epochs", "0", "--epochs = 0")]
     [InlineData("--clips", "3", "--clips = 3")]
     [InlineData("--width-multiplier", "7", "--width-multiplier = 7")]
-    [InlineData("--clip-seconds", "0.1", "--clip-seconds = 0.1")]
-    [InlineData("--learning-rate", "-1", "--learning-rate = -1")]
+    [InlineData("--budgets", "0", "--budgets: 0 is not a positive number")]
+    [InlineData("--budgets", "0,5", "--budgets: 0 is not a positive number")]
+    [InlineData("--budgets", "1;2", "--budgets '1;2': item 1 ('1;2') is not a number")]
     public void Out_of_range_options_are_a_clear_error_with_exit_code_2(string option, string value, string message)
     {
         string outDir = Path.Combine(Path.GetTempPath(), "aecofa-demo-never-written-" + Guid.NewGuid().ToString("N"));
@@ -32,7 +33,7 @@ public class DemoCommandTests
     {
         var (code, output, _) = Run("demo", "--help");
         Assert.Equal(0, code);
-        foreach (var option in new[] { "--out", "--epochs", "--clips", "--width-multiplier", "--seed", "--resume" })
+        foreach (var option in new[] { "--out", "--epochs", "--clips", "--width-multiplier", "--seed", "--budgets", "--human-baselines" })
             Assert.Contains(option, output);
     }
 

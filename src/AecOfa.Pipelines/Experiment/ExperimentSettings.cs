@@ -68,8 +68,8 @@ public sealed record ExperimentSettings
     {
         if (Seeds is null || Seeds.Count == 0) throw new ArgumentException("--seeds: at least one seed.");
         if (SupernetStrategy is not (RunStrategy.Progressive or RunStrategy.Sandwich)) throw new ArgumentException($"--supernet = {SupernetStrategy}: must be progressive or sandwich.");
-        if (TeacherEpochs is < 1 or > 10_000) throw new ArgumentException($"--teacher-epochs = {TeacherEpochs}: must be in 1..10000.");
         if (SupernetEpochs is < 1 or > 10_000) throw new ArgumentException($"--epochs = {SupernetEpochs}: must be in 1..10000 (the supernet's epochs).");
+        if (TeacherEpochs is < 1 or > 10_000) throw new ArgumentException($"--teacher-epochs = {TeacherEpochs}: must be in 1..10000.");
         if (EffectiveBaselineEpochs is < 1 or > 20_000) throw new ArgumentException($"--baseline-epochs = {EffectiveBaselineEpochs}: must be in 1..20000.");
         if (SyntheticTrainClips is < 16 or > 100_000) throw new ArgumentException($"--clips = {SyntheticTrainClips}: must be in 16..100000.");
         Search.Validate();

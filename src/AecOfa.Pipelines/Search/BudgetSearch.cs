@@ -51,7 +51,7 @@ public sealed record BudgetSearchSettings
         foreach (double b in Budgets)
             if (!(b > 0) || !double.IsFinite(b)) throw new ArgumentException($"--budgets: {b.ToString(CultureInfo.InvariantCulture)} is not a positive number.");
         if (Strategy is not ("evolution" or "random")) throw new ArgumentException($"--strategy = {Strategy}: must be evolution or random.");
-        if (Population < 4) throw new ArgumentException($"--population = {Population}: must be >= 4.");
+        if (Population < 8) throw new ArgumentException($"--population = {Population}: must be >= 8 (a quarter of it are the parents, and crossover needs two).");
         if (Generations < 0) throw new ArgumentException($"--generations = {Generations}: must be >= 0.");
         if (RecalibrationClips < 1) throw new ArgumentException($"--recalibration-clips = {RecalibrationClips}: must be >= 1.");
     }
