@@ -5,12 +5,18 @@ namespace AecOfa.Benchmarks;
 public static class Program
 {
     // Pick benchmarks with --filter, e.g. dotnet run -c Release --project benchmarks/AecOfa.Benchmarks -- --filter '*Gemm*'
+    // Logistic regression on per-clip log-mel mean/std (the real-recordings baseline): ... -- logreg MANIFEST [--l2 1e-3]
     // Per-phase / per-op breakdown of the reference training step: ... -- breakdown [largest|smallest] [--network port|static|supernet] [--threads 1,2] [--steps 5]
     public static void Main(string[] args)
     {
         if (args.Length > 0 && args[0] == "breakdown")
         {
             StepBreakdown.Run(args[1..]);
+            return;
+        }
+        if (args.Length > 1 && args[0] == "logreg")
+        {
+            LogMelLogisticRegression.Run(args[1..]);
             return;
         }
         if (args.Length > 0 && args[0] == "pointwise")
