@@ -17,7 +17,7 @@ public static class ExperimentCommand
         var config = new Option<FileInfo?>("--config") { Description = "JSON file of experiment settings (the format of OUT/experiment.json); command-line options override it." };
         var budgets = new Option<string?>("--budgets") { Description = $"Comma-separated budgets in millions of MACs (default {string.Join(",", d.Search.Budgets.Select(BudgetSearch.Format))})." };
         var seeds = new Option<int>("--seeds") { Description = "Number of seeds (1..N).", DefaultValueFactory = _ => d.Seeds.Count };
-        var supernet = new Option<string>("--supernet") { Description = "progressive (OFA, from the teacher) or sandwich.", DefaultValueFactory = _ => "progressive" };
+        var supernet = new Option<string>("--supernet") { Description = "sandwich or progressive (OFA's progressive shrinking); both start from the teacher and distill from it.", DefaultValueFactory = _ => "sandwich" };
         supernet.AcceptOnlyFromAmong("progressive", "sandwich");
         var teacherEpochs = new Option<int>("--teacher-epochs") { Description = "Epochs of the full network (teacher).", DefaultValueFactory = _ => d.TeacherEpochs };
         var supernetEpochs = new Option<int>("--supernet-epochs") { Description = "Epochs of the supernet.", DefaultValueFactory = _ => d.SupernetEpochs };

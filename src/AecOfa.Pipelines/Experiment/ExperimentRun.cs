@@ -55,7 +55,9 @@ public static class ExperimentRun
                 Strategy = settings.SupernetStrategy,
                 Epochs = settings.SupernetEpochs,
                 Seed = seed,
-                Teacher = settings.SupernetStrategy == RunStrategy.Progressive ? teacher.Folder : null,
+                // Both strategies start from the teacher's weights and learn from it frozen (sandwich: the students
+                // distill from it instead of from the largest sub-network in place).
+                Teacher = teacher.Folder,
             };
             var supernet = RunArm(supernetSettings, Path.Combine(seedDir, "supernet"), "supernet", 0, seed, observer, cancellationToken);
 

@@ -27,8 +27,10 @@ public sealed record ExperimentSettings
     /// epochs and seed are set per arm.</summary>
     public TrainingRunSettings Training { get; init; } = new() { Epochs = 10 };
 
-    /// <summary>"progressive" (OFA, from the teacher) or "sandwich".</summary>
-    public RunStrategy SupernetStrategy { get; init; } = RunStrategy.Progressive;
+    /// <summary>Sandwich (default) or progressive shrinking; both start from the teacher's weights and distill from
+    /// it frozen. Why sandwich: on the built-in data at 10 epochs its smallest sub-network reached validation mAP
+    /// 0.536 against 0.466 for progressive shrinking, whose phases get 1-2 epochs each at this length.</summary>
+    public RunStrategy SupernetStrategy { get; init; } = RunStrategy.Sandwich;
 
     public int TeacherEpochs { get; init; } = 10;
 
@@ -46,8 +48,9 @@ public sealed record ExperimentSettings
 
     /// <summary>
     /// `aecofa demo`: a small experiment on the built-in synthetic data that fits in minutes on 2 cores — one seed,
-    /// teacher and progressive-shrinking supernet of <paramref name="epochs"/> epochs each, a search at an ultra-small
-    /// and a mid budget, and scratch / KD baselines of twice as many epochs for each searched architecture.
+    /// teacher and supernet (sandwich rule from the teacher) of <paramref name="epochs"/> epochs each, a search at
+    /// 1, 2 and 4 M MACs (the smallest sub-network has 0.70 M), and scratch / KD baselines of twice as many epochs for
+    /// each searched architecture.
     /// </summary>
     public static ExperimentSettings Demo(int trainClips = 1200, int epochs = 10, double widthMultiplier = 0.25, int seed = 1,
         IReadOnlyList<double>? budgets = null, bool humanBaselines = false) => new()
@@ -56,7 +59,7 @@ public sealed record ExperimentSettings
         Training = new TrainingRunSettings { Epochs = epochs, WidthMultiplier = widthMultiplier, Data = new Data.DatasetOptions { ClipSeconds = 1.0 } },
         TeacherEpochs = epochs,
         SupernetEpochs = epochs,
-        Search = new BudgetSearchSettings { Budgets = budgets ?? [1, 3], Population = 16, Generations = 4, RecalibrationClips = 300 },
+        Search = new BudgetSearchSettings { Budgets = budgets ?? [1, 2, 4], Population = 16, Generations = 4, RecalibrationClips = 300 },
         Seeds = [seed],
         HumanBaselines = humanBaselines,
     };
