@@ -36,7 +36,7 @@ public static class CliNumbers
     private static string Explain(string optionName, string text, string what, string example)
     {
         string hint = text.Contains(',') || text.Contains('_') || text.Contains('\'') || text.Contains(' ')
-            ? $"group separators are not accepted (use '.' as the decimal point, e.g. {example})"
+            ? (what == "a number" ? $"group separators are not accepted (use '.' as the decimal point, e.g. {example})" : $"group separators are not accepted (e.g. {example})")
             : text.Trim().Length == 0 ? "the value is empty"
             : what == "a whole number" && text.Contains('.') ? "a whole number is expected"
             : double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) && !double.IsFinite(v) ? "it must be finite"
@@ -78,6 +78,27 @@ public static class CliNumbers
             if (value < min || value > max)
                 result.AddError(string.Create(CultureInfo.InvariantCulture, $"{name}: {text} is outside [{min}, {max}]."));
             return value;
+        };
+        return option;
+    }
+
+    /// <summary>An option taking one or more ints (each parsed strictly), e.g. "--threads 1 2".</summary>
+    public static Option<int[]> IntList(string name, string description, int[] defaultValue)
+    {
+        var option = new Option<int[]>(name) { Description = description, AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => defaultValue };
+        option.CustomParser = result =>
+        {
+            var values = new List<int>();
+            foreach (var token in result.Tokens)
+            {
+                if (!TryParseInt(name, token.Value, out int value, out string? error))
+                {
+                    result.AddError(error!);
+                    return [];
+                }
+                values.Add(value);
+            }
+            return values.ToArray();
         };
         return option;
     }

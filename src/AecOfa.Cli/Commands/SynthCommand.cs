@@ -63,8 +63,10 @@ public static class SynthCommand
         catch (ArgumentOutOfRangeException e) when (e.ParamName is { } name && OptionOf.TryGetValue(name, out string? option))
         {
             string first = e.Message.Split('\n')[0].Trim();
+            int parameter = first.IndexOf(" (Parameter ", StringComparison.Ordinal);
+            if (parameter >= 0) first = first[..parameter];
             int at = first.IndexOf(" must be ", StringComparison.Ordinal);
-            string expected = at >= 0 ? first[(at + 1)..].TrimEnd('.') : first;
+            string expected = (at >= 0 ? first[(at + 1)..] : first).TrimEnd('.');
             throw new ArgumentException(FormattableString.Invariant($"{option}: {expected}, got {e.ActualValue}."), e);
         }
     }
