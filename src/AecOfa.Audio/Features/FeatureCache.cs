@@ -96,9 +96,13 @@ public sealed unsafe class FeatureCache : IDisposable
         return corrupt.ToArray();
     }
 
-    private string DescribeClips(IReadOnlyList<int> clips)
+    /// <summary>"clip 3 (manifest entry 5)", or with the manifest at hand "clip 3 ('a/x.wav', manifest.csv:7)".</summary>
+    private string DescribeClips(IReadOnlyList<int> clips, Manifest? manifest = null)
     {
-        string list = string.Join(", ", clips.Take(5).Select(c => $"clip {c} (manifest entry {EntryIndex(c)})"));
+        string One(int c) => manifest is not null && EntryIndex(c) < manifest.Count
+            ? $"clip {c} ('{manifest.Entries[EntryIndex(c)].Path}', {manifest.SourcePath}:{manifest.LineNumber(EntryIndex(c))})"
+            : $"clip {c} (manifest entry {EntryIndex(c)})";
+        string list = string.Join(", ", clips.Take(5).Select(One));
         return clips.Count > 5 ? $"{clips.Count} clips: {list}, ..." : list;
     }
 
@@ -210,7 +214,7 @@ public sealed unsafe class FeatureCache : IDisposable
                     int[] corrupt = cache.FindCorruptClips();
                     if (corrupt.Length == 0)
                         return new FeatureCacheOpenResult(cache, Built: false, BuildReason: null);
-                    string described = cache.DescribeClips(corrupt);
+                    string described = cache.DescribeClips(corrupt, loader.Manifest);
                     var entries = corrupt.Select(cache.EntryIndex).ToArray();
                     var offsets = corrupt.Select(c => FeatureCacheHeader.DataOffset + cache._tables.FrameOffsets[c] * cache.Bins * sizeof(float)).ToArray();
                     var hashes = corrupt.Select(c => cache._tables.ClipHashes[c]).ToArray();

@@ -66,7 +66,7 @@ public class AudioBadInputTests
         using var openedCache = opened.Cache;
         Assert.False(opened.Built);
         Assert.Equal([clip], opened.RepairedClips);
-        Assert.Contains($"clip {clip}", opened.BuildReason);
+        Assert.Contains($"clip {clip} ('clips/clip{clip:D2}.wav', {dir["manifest.csv"]}:{clip + 2})", opened.BuildReason);
         Assert.Equal(1, extractor.Calls - callsBefore); // only the damaged clip was recomputed
         Assert.Equal(expected, AllFeatures(opened.Cache));
     }
