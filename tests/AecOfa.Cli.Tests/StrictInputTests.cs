@@ -81,4 +81,21 @@ public class StrictInputTests
         Assert.Equal(2, code);
         Assert.Contains("--threads: '1,2' is not a whole number: group separators are not accepted", err);
     }
+
+    [Fact]
+    public void DivergedTraining_IsAnInputErrorThatSuggestsTheLearningRate()
+    {
+        var err = new StringWriter();
+        int code = CliErrors.Guard(err, () => throw new ArgumentException("BatchNorm2dEval: running variance of channel 0 is NaN; var + eps must be > 0.", "runningVar"));
+        Assert.Equal(2, code);
+        Assert.Contains("running variance of channel 0 is NaN", err.ToString());
+        Assert.Contains("lower --learning-rate", err.ToString());
+        Assert.DoesNotContain("Parameter", err.ToString());
+
+        err = new StringWriter();
+        code = CliErrors.Guard(err, () => throw new AecOfa.Engine.Ops.NonFiniteLossException("sandwich/largest", 17, float.NaN));
+        Assert.Equal(2, code);
+        Assert.Contains("at step 17", err.ToString());
+        Assert.Contains("Lower the learning rate", err.ToString());
+    }
 }
