@@ -346,4 +346,26 @@ public class AudioBadInputTests
         var data = new FolderTreeConverter().Convert(dir.Path);
         Assert.Equal(["train", "test", "val"], data.Entries.OrderBy(e => e.Path, StringComparer.Ordinal).Select(e => e.Split));
     }
+
+    // ---- Atomic writes (Audio's copy of AtomicFile) ----
+
+    [Fact]
+    public void AtomicWrite_RemovesStaleTempsOfTheTarget_AndNamesTheTargetOnFailure()
+    {
+        using var dir = new TempFolder();
+        string target = dir["manifest.csv"];
+        string stale = dir[$".manifest.csv.{Guid.NewGuid():N}.tmp"];
+        File.WriteAllText(stale, "partial");
+        AecOfa.Audio.IO.AtomicFile.WriteAllText(target, "path,labels,split\n");
+        Assert.False(File.Exists(stale));
+        Assert.Equal("path,labels,split\n", File.ReadAllText(target));
+
+        string blocked = dir["blocked"];
+        Directory.CreateDirectory(Path.Combine(blocked, "inside"));
+        var e = Assert.ThrowsAny<Exception>(() => AecOfa.Audio.IO.AtomicFile.WriteAllText(blocked, "x"));
+        Assert.True(e is IOException or UnauthorizedAccessException, e.GetType().Name);
+        Assert.Contains($"'{blocked}'", e.Message);
+        Assert.DoesNotContain(".tmp", e.Message);
+        Assert.Empty(Directory.GetFiles(dir.Path, "*.tmp"));
+    }
 }
