@@ -21,7 +21,7 @@ public class StrictInputTests
     [InlineData("3", 3.0)]
     public void StrictDoubles_Parse(string text, double expected)
     {
-        Assert.True(CliNumbers.TryParseDouble("--x", text, out double value, out _));
+        Assert.True(StrictNumbers.TryParseDouble("--x", text, out double value, out _));
         Assert.Equal(expected, value);
     }
 
@@ -35,7 +35,7 @@ public class StrictInputTests
     [InlineData("0x10", "write it like")]
     public void StrictDoubles_RefuseWithAReason(string text, string reason)
     {
-        Assert.False(CliNumbers.TryParseDouble("--learning-rate", text, out _, out string? error));
+        Assert.False(StrictNumbers.TryParseDouble("--learning-rate", text, out _, out string? error));
         Assert.StartsWith($"--learning-rate: '{text}' is not a number", error);
         Assert.Contains(reason, error);
     }
@@ -43,11 +43,11 @@ public class StrictInputTests
     [Fact]
     public void StrictInts_RefuseSeparatorsAndFractions()
     {
-        Assert.True(CliNumbers.TryParseInt("--train", "-12", out int v, out _));
+        Assert.True(StrictNumbers.TryParseInt("--train", "-12", out int v, out _));
         Assert.Equal(-12, v);
-        Assert.False(CliNumbers.TryParseInt("--train", "1,000", out _, out string? e1));
+        Assert.False(StrictNumbers.TryParseInt("--train", "1,000", out _, out string? e1));
         Assert.Contains("group separators", e1);
-        Assert.False(CliNumbers.TryParseInt("--train", "2.5", out _, out string? e2));
+        Assert.False(StrictNumbers.TryParseInt("--train", "2.5", out _, out string? e2));
         Assert.Contains("a whole number is expected", e2);
     }
 

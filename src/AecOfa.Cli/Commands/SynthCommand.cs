@@ -12,12 +12,12 @@ public static class SynthCommand
     {
         var defaults = new SyntheticEventsOptions();
         var output = new Option<DirectoryInfo>("--out") { Description = "Output folder (WAVs, manifest.csv, classes.txt).", Required = true };
-        var seed = CliNumbers.Int("--seed", "Dataset seed: same seed, same dataset.", defaults.Seed);
-        var train = CliNumbers.Int("--train", "Training clips.", defaults.TrainClips);
-        var val = CliNumbers.Int("--val", "Validation clips.", defaults.ValidationClips);
-        var test = CliNumbers.Int("--test", "Test clips.", defaults.TestClips);
-        var seconds = CliNumbers.Double("--seconds", "Clip length in seconds.", defaults.ClipSeconds);
-        var rate = CliNumbers.Int("--sample-rate", "Sample rate in Hz.", defaults.SampleRate);
+        var seed = StrictNumbers.Int("--seed", "Dataset seed: same seed, same dataset.", defaults.Seed);
+        var train = StrictNumbers.Int("--train", "Training clips.", defaults.TrainClips);
+        var val = StrictNumbers.Int("--val", "Validation clips.", defaults.ValidationClips);
+        var test = StrictNumbers.Int("--test", "Test clips.", defaults.TestClips);
+        var seconds = StrictNumbers.Double("--seconds", "Clip length in seconds.", defaults.ClipSeconds);
+        var rate = StrictNumbers.Int("--sample-rate", "Sample rate in Hz.", defaults.SampleRate);
         var command = new Command("synth", "Generate the built-in synthetic household-events dataset (11 classes, multi-label, noisy and reverberant).")
         {
             output, seed, train, val, test, seconds, rate,

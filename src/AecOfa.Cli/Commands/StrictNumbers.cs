@@ -9,7 +9,7 @@ namespace AecOfa.Cli.Commands;
 /// decimal point and an optional exponent. Group separators are refused ("0,1" is an error that says so, never 1),
 /// as are NaN and infinities; errors name the option.
 /// </summary>
-public static class CliNumbers
+public static class StrictNumbers
 {
     private const NumberStyles FloatStyle = NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint | NumberStyles.AllowExponent;
 
