@@ -9,6 +9,11 @@ public static class Program
     // Per-phase / per-op breakdown of the reference training step: ... -- breakdown [largest|smallest] [--network port|static|supernet] [--threads 1,2] [--steps 5]
     public static void Main(string[] args)
     {
+        if (args.Length > 0 && args[0] == "export-bundle")
+        {
+            TorchBundleExporter.Run(args[1..]);
+            return;
+        }
         if (args.Length > 0 && args[0] == "breakdown")
         {
             StepBreakdown.Run(args[1..]);

@@ -48,6 +48,14 @@ public sealed class FrontEndPipelineTests
             normalizer.EnsureCompatible(extractor);
             normalizer.Apply(features, extractor.Bins);
             Assert.All(features, v => Assert.True(float.IsFinite(v)));
+            // Fitted on this very clip, so every mel bin is now mean ~0 and std ~1 over its frames.
+            for (int b = 0; b < extractor.Bins; b++)
+            {
+                var row = features.AsSpan(b * count, count).ToArray().Select(v => (double)v).ToArray();
+                double m = row.Average(), sd = Math.Sqrt(row.Select(v => (v - m) * (v - m)).Average());
+                Assert.True(Math.Abs(m) < 1e-3, $"bin {b}: mean {m} after normalization");
+                Assert.True(Math.Abs(sd - 1) < 1e-2, $"bin {b}: std {sd} after normalization");
+            }
         }
         finally
         {

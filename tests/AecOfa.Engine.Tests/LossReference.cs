@@ -92,9 +92,16 @@ internal static class LossReference
         return g;
     }
 
-    /// <summary>max_i |a_i - b_i| / max(max_i |b_i|, floor): relative to the scale of the expected vector.</summary>
+    /// <summary>max_i |a_i - b_i| / max(max_i |b_i|, floor): relative to the scale of the expected vector. Fails on a
+    /// length mismatch and on any non-finite value.</summary>
     public static double RelativeError(ReadOnlySpan<double> actual, ReadOnlySpan<double> expected, double floor = 1e-6)
     {
+        Assert.True(actual.Length == expected.Length, $"{actual.Length} values, expected {expected.Length}");
+        for (int i = 0; i < expected.Length; i++)
+        {
+            if (!double.IsFinite(expected[i])) Assert.Fail($"expected value at {i} is {expected[i]} (not finite)");
+            if (!double.IsFinite(actual[i])) Assert.Fail($"actual value at {i} is {actual[i]} (not finite)");
+        }
         double scale = floor, err = 0;
         for (int i = 0; i < expected.Length; i++) scale = Math.Max(scale, Math.Abs(expected[i]));
         for (int i = 0; i < expected.Length; i++) err = Math.Max(err, Math.Abs(actual[i] - expected[i]));

@@ -43,7 +43,8 @@ public class SafetensorsFileTests
             Assert.Equal(t.Data.Select(BitConverter.SingleToInt32Bits), back[name].Data.Select(BitConverter.SingleToInt32Bits));
         }
         Assert.Equal("héllo \"quoted\"", back.Metadata["note"]);
-        Assert.Equal(64, back.Metadata[SafetensorsFile.DataSha256Key].Length);
+        Assert.True(back.IntegrityVerified);
+        Assert.False(back.Metadata.ContainsKey(SafetensorsFile.FileSha256Key)); // integrity data, not content
         Assert.Single(Directory.GetFiles(dir.Path)); // no temporary file left behind
     }
 
@@ -59,10 +60,13 @@ public class SafetensorsFileTests
         Assert.Equal(0UL, n % 8);
         Assert.Equal(8 + (long)n + 8, bytes.Length);
         string header = Encoding.UTF8.GetString(bytes, 8, (int)n);
-        Assert.Equal(
-            "{\"__metadata__\":{\"aecofa.data_sha256\":\"abb24382fb190a25ddc6a44c79d3e13ccab2fae15f97bd4d31e59396a4cd6a58\"}," +
-            "\"w\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}}",
-            header.TrimEnd(' '));
+        var match = System.Text.RegularExpressions.Regex.Match(header.TrimEnd(' '),
+            "^\\{\"__metadata__\":\\{\"aecofa.file_sha256\":\"([0-9a-f]{64})\"\\},\"w\":\\{\"dtype\":\"F32\",\"shape\":\\[2\\],\"data_offsets\":\\[0,8\\]\\}\\}$");
+        Assert.True(match.Success, header);
+        // The hash covers the whole file with its own 64 hex digits read as '0'.
+        var zeroed = (byte[])bytes.Clone();
+        zeroed.AsSpan(8 + match.Groups[1].Index, 64).Fill((byte)'0');
+        Assert.Equal(match.Groups[1].Value, Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(zeroed)));
         Assert.Equal(new byte[] { 0x00, 0x00, 0xC0, 0x3F, 0x00, 0x00, 0x80, 0xBE }, bytes[^8..]);
     }
 
@@ -87,7 +91,10 @@ public class SafetensorsFileTests
         var path = dir.File("py.safetensors");
         File.WriteAllBytes(path, bytes);
 
-        var c = SafetensorsFile.Read(path);
+        var refused = Assert.Throws<SafetensorsFormatException>(() => SafetensorsFile.Read(path));
+        Assert.Contains("no 'aecofa.file_sha256' integrity hash", refused.Message);
+        var c = SafetensorsFile.Read(path, external: true);
+        Assert.False(c.IntegrityVerified);
         Assert.Equal(new[] { "b16", "h", "w", "d" }, c.Tensors.Select(t => t.Name)); // data order
         Assert.Equal(new[] { 1f, -0.5f }, c["b16"].Data);
         Assert.Equal(new[] { 1, 2 }, c["h"].Shape);
@@ -104,7 +111,7 @@ public class SafetensorsFileTests
         using var dir = new TempFolder();
         var path = dir.File("u.safetensors");
         File.WriteAllBytes(path, Build("{\"x\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}", new byte[] { 0, 0, 0x80, 0x3F }, pad: false));
-        var c = SafetensorsFile.Read(path);
+        var c = SafetensorsFile.Read(path, external: true);
         Assert.Equal(new[] { 1f }, c["x"].Data);
         Assert.Empty(c.Metadata);
     }
@@ -209,7 +216,7 @@ public class SafetensorsFileTests
         SafetensorsFile.Write(good, new[] { ("w", Tensor.Randn(SeededRandom.Create(3), 1f, 33)) });
         var bytes = File.ReadAllBytes(good);
         bytes[^17] ^= 0x01;
-        Corrupt(d, bytes, "data section is corrupt");
+        Corrupt(d, bytes, "corrupt or was edited");
     }
 
     [Fact]
@@ -233,6 +240,8 @@ public class SafetensorsFileTests
         Assert.Throws<ArgumentException>(() => SafetensorsFile.Write(path, new[] { ("__metadata__", Tensor.Zeros(1)) }));
         Assert.Throws<ArgumentException>(() => SafetensorsFile.Write(path, new[] { ("w", Tensor.Zeros(1)) },
             new Dictionary<string, string> { [SafetensorsFile.DataSha256Key] = "x" }));
+        Assert.Throws<ArgumentException>(() => SafetensorsFile.Write(path, new[] { ("w", Tensor.Zeros(1)) },
+            new Dictionary<string, string> { [SafetensorsFile.FileSha256Key] = "x" }));
     }
 
     [Fact]

@@ -15,8 +15,13 @@ public sealed class Manifest
     public const char LabelSeparator = ';';
     public const string Header = "path,labels,split";
 
+    /// <summary>Split names accepted in a manifest (exact case) besides fold numbers ("1", "2", ...): the standard
+    /// three and AudioSet's own segment-file names.</summary>
+    public static IReadOnlyList<string> KnownSplits { get; } = ["train", "val", "test", "balanced_train", "unbalanced_train", "eval"];
+
     private readonly ManifestEntry[] _entries;
     private readonly int[][] _labelIndices;
+    private readonly int[] _lines;
 
     /// <summary>Validates <paramref name="entries"/> against <paramref name="classes"/> (unknown labels, duplicates).</summary>
     public Manifest(string folder, ClassList classes, IEnumerable<ManifestEntry> entries, ManifestReadOptions? options = null)
@@ -31,17 +36,34 @@ public sealed class Manifest
         Classes = classes;
         _entries = entries;
         _labelIndices = new int[entries.Length][];
+        _lines = new int[entries.Length];
         string source = Path.Combine(Folder, FileName);
-        var firstLine = new Dictionary<string, int>(entries.Length, StringComparer.Ordinal);
+        SourcePath = source;
+        string folderPrefix = Folder.EndsWith(Path.DirectorySeparatorChar) ? Folder : Folder + Path.DirectorySeparatorChar;
+        var firstLine = new Dictionary<string, (int Line, string Path)>(entries.Length, StringComparer.Ordinal);
         for (int i = 0; i < entries.Length; i++)
         {
             ManifestEntry e = entries[i];
             // Lines come from the file when read; for in-memory manifests the "line" is the would-be file line.
             int line = lineNumbers?[i] ?? i + 2;
+            _lines[i] = line;
             if (string.IsNullOrWhiteSpace(e.Path))
                 throw new ManifestFormatException(source, line, "empty path");
-            if (!firstLine.TryAdd(e.Path, line))
-                throw new ManifestFormatException(source, line, $"duplicate entry '{e.Path}' (first on line {firstLine[e.Path]})");
+            string full = FullPath(e);
+            bool inside = full.StartsWith(folderPrefix, StringComparison.Ordinal);
+            if (!inside && !options.AllowPathsOutsideFolder)
+                throw new ManifestFormatException(source, line,
+                    $"path '{e.Path}' resolves to '{full}', outside the dataset folder '{Folder}' (paths are relative to the manifest's folder; allow paths outside the folder explicitly to accept this)");
+            // Duplicates after normalization: "./train/x.wav", "train//x.wav" and "train/y/../x.wav" are "train/x.wav".
+            string key = inside ? full[folderPrefix.Length..].Replace(Path.DirectorySeparatorChar, '/') : full;
+            if (!firstLine.TryAdd(key, (line, e.Path)))
+            {
+                var (firstAt, firstPath) = firstLine[key];
+                string same = firstPath == e.Path ? "" : $" as '{firstPath}', the same file";
+                throw new ManifestFormatException(source, line, $"duplicate entry '{e.Path}' (first on line {firstAt}{same})");
+            }
+            if (!IsKnownSplit(e.Split) && !options.ExtraSplits.Contains(e.Split))
+                throw new ManifestFormatException(source, line, $"unknown split '{e.Split}': use {DescribeSplits(options)}");
             if (e.Labels.Length == 0 && !options.AllowEmptyLabels)
                 throw new ManifestFormatException(source, line, $"'{e.Path}' has no labels (allow empty labels to accept this)");
             var indices = new int[e.Labels.Length];
@@ -53,10 +75,38 @@ public sealed class Manifest
                     throw new ManifestFormatException(source, line, $"label '{e.Labels[k]}' listed twice");
             }
             _labelIndices[i] = indices;
-            if (options.CheckAudioExists && !File.Exists(FullPath(e)))
-                throw new ManifestFormatException(source, line, $"audio file '{FullPath(e)}' does not exist");
+            if (options.CheckAudioExists && !File.Exists(full))
+                throw new ManifestFormatException(source, line, $"audio file '{full}' does not exist");
+        }
+        foreach (string required in options.RequiredSplits)
+        {
+            if (entries.Any(e => e.Split == required))
+                continue;
+            var present = entries.GroupBy(e => e.Split).Select(g => $"{g.Key} ({g.Count()})").ToArray();
+            throw new ManifestFormatException(source, 0,
+                $"no entries in split '{required}', which is required here (splits present: {(present.Length == 0 ? "none, the manifest has no entries" : string.Join(", ", present))})");
         }
     }
+
+    /// <summary>True for <see cref="KnownSplits"/> (exact case) and fold numbers ("0".."9999" without sign or leading zeros).</summary>
+    public static bool IsKnownSplit(string split) =>
+        KnownSplits.Contains(split, StringComparer.Ordinal) || IsFoldNumber(split);
+
+    private static bool IsFoldNumber(string s) =>
+        s.Length is > 0 and <= 4 && s.All(char.IsAsciiDigit) && (s.Length == 1 || s[0] != '0');
+
+    private static string DescribeSplits(ManifestReadOptions options)
+    {
+        string extra = options.ExtraSplits.Count == 0 ? "" : $", {string.Join(", ", options.ExtraSplits)}";
+        return $"train, val, test{extra} or a fold number (1, 2, ...), exact case (AudioSet's balanced_train, unbalanced_train and eval are also accepted)";
+    }
+
+    /// <summary>The manifest.csv this manifest was read from (or would be written to).</summary>
+    public string SourcePath { get; }
+
+    /// <summary>1-based line of entry <paramref name="entry"/> in <see cref="SourcePath"/> (for in-memory manifests, the
+    /// line it would have when written).</summary>
+    public int LineNumber(int entry) => _lines[entry];
 
     /// <summary>Absolute folder that entry paths are relative to.</summary>
     public string Folder { get; }
@@ -166,6 +216,8 @@ public sealed class Manifest
         }
         if (!headerSeen)
             throw new ManifestFormatException(manifestPath, 0, $"file is empty, expected the header '{Header}'");
+        if (entries.Count == 0)
+            throw new ManifestFormatException(manifestPath, 0, "has a header but no entries (one line per clip: path,labels,split)");
         return new Manifest(folder, classes, entries.ToArray(), lines.ToArray(), options);
     }
 

@@ -72,9 +72,9 @@ public sealed class ManifestAudioLoader
         catch (Exception e) when (IsUnreadable(e))
         {
             if (Policy == UnreadableFilePolicy.Stop)
-                throw new ClipLoadException(entryIndex, path, e);
+                throw new ClipLoadException(entryIndex, path, e, Manifest.SourcePath, Manifest.LineNumber(entryIndex));
             lock (_gate)
-                _skipped.Add(new SkippedClip(entryIndex, path, $"{e.GetType().Name}: {e.Message}"));
+                _skipped.Add(new SkippedClip(entryIndex, path, $"line {Manifest.LineNumber(entryIndex)}: {e.GetType().Name}: {e.Message}"));
             return null;
         }
     }

@@ -1,4 +1,6 @@
+using System.IO.Hashing;
 using System.IO.MemoryMappedFiles;
+using System.Runtime.InteropServices;
 using AecOfa.Audio.Datasets;
 
 namespace AecOfa.Audio.Features;
@@ -9,6 +11,9 @@ namespace AecOfa.Audio.Features;
 /// mapping (no copies); they are valid until <see cref="Dispose"/>. Thread-safe for reading.
 /// Use <see cref="OpenOrBuild"/>: it reuses the file when its key (extractor ConfigKey + manifest content +
 /// clip length policy) matches and rebuilds it when the key changed or the file is damaged.
+/// Integrity: every clip's float data carries a 64-bit XxHash3 (in the SHA-256-protected tables). <see cref="Open"/>
+/// verifies all of them, and <see cref="Features"/> re-verifies a clip on every read (a few microseconds per clip:
+/// an epoch re-checks what it trains on); <see cref="OpenOrBuild"/> recomputes only the clips whose data is damaged.
 /// </summary>
 public sealed unsafe class FeatureCache : IDisposable
 {
@@ -55,13 +60,50 @@ public sealed unsafe class FeatureCache : IDisposable
 
     public int FrameCount(int clip) => checked((int)(_tables.FrameOffsets[clip + 1] - _tables.FrameOffsets[clip]));
 
-    /// <summary>Bins x FrameCount(clip) floats, bin-major, straight from the mapping.</summary>
+    /// <summary>Whether <see cref="Features"/> verifies the clip's checksum on every read (default true).</summary>
+    public bool VerifyOnRead { get; set; } = true;
+
+    /// <summary>Bins x FrameCount(clip) floats, bin-major, straight from the mapping. Throws
+    /// <see cref="FeatureCacheCorruptException"/> naming the file and clip when the data fails its checksum.</summary>
     public ReadOnlySpan<float> Features(int clip)
+    {
+        var data = RawFeatures(clip);
+        if (VerifyOnRead && !ClipIntact(clip, data))
+            throw new FeatureCacheCorruptException(Path, $"feature data of {DescribeClips([clip])} fails its checksum (changed after the cache was opened)", [clip]);
+        return data;
+    }
+
+    private ReadOnlySpan<float> RawFeatures(int clip)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)clip, (uint)ClipCount, nameof(clip));
         long offset = FeatureCacheHeader.DataOffset + _tables.FrameOffsets[clip] * Bins * sizeof(float);
         return new ReadOnlySpan<float>(_base + offset, FrameCount(clip) * Bins);
+    }
+
+    /// <summary>The checksum of a clip's float data as stored in the cache.</summary>
+    internal static ulong ClipHash(ReadOnlySpan<float> data) => XxHash3.HashToUInt64(MemoryMarshal.AsBytes(data));
+
+    private bool ClipIntact(int clip, ReadOnlySpan<float> data) => ClipHash(data) == _tables.ClipHashes[clip];
+
+    /// <summary>Clips whose float data fails its checksum, in order (empty when the data is intact).</summary>
+    public int[] FindCorruptClips()
+    {
+        var corrupt = new List<int>();
+        for (int clip = 0; clip < ClipCount; clip++)
+            if (!ClipIntact(clip, RawFeatures(clip)))
+                corrupt.Add(clip);
+        return corrupt.ToArray();
+    }
+
+    /// <summary>"clip 3 (manifest entry 5)", or with the manifest at hand "clip 3 ('a/x.wav', manifest.csv:7)".</summary>
+    private string DescribeClips(IReadOnlyList<int> clips, Manifest? manifest = null)
+    {
+        string One(int c) => manifest is not null && EntryIndex(c) < manifest.Count
+            ? $"clip {c} ('{manifest.Entries[EntryIndex(c)].Path}', {manifest.SourcePath}:{manifest.LineNumber(EntryIndex(c))})"
+            : $"clip {c} (manifest entry {EntryIndex(c)})";
+        string list = string.Join(", ", clips.Take(5).Select(One));
+        return clips.Count > 5 ? $"{clips.Count} clips: {list}, ..." : list;
     }
 
     /// <summary>Class indices of the clip's labels.</summary>
@@ -93,8 +135,22 @@ public sealed unsafe class FeatureCache : IDisposable
         return clips.ToArray();
     }
 
-    /// <summary>Opens and validates a cache file; throws <see cref="FeatureCacheCorruptException"/> when it is damaged.</summary>
+    /// <summary>Opens and validates a cache file, every clip's checksum included; throws
+    /// <see cref="FeatureCacheCorruptException"/> (naming the file and the damaged clips) when it is damaged.</summary>
     public static FeatureCache Open(string path)
+    {
+        var cache = OpenUnverified(path);
+        int[] corrupt = cache.FindCorruptClips();
+        if (corrupt.Length == 0)
+            return cache;
+        string problem = $"feature data of {cache.DescribeClips(corrupt)} fails its checksum";
+        string file = cache.Path;
+        cache.Dispose();
+        throw new FeatureCacheCorruptException(file, problem, corrupt);
+    }
+
+    /// <summary>Opens with the structure validated but the float data not yet checked.</summary>
+    private static FeatureCache OpenUnverified(string path)
     {
         string full = System.IO.Path.GetFullPath(path);
         FeatureCacheHeader header;
@@ -148,13 +204,29 @@ public sealed unsafe class FeatureCache : IDisposable
             FeatureCache? cache = null;
             try
             {
-                cache = Open(path);
+                cache = OpenUnverified(path);
                 if (cache.KeyHex != key)
                     reason = "extractor config, manifest or clip length changed (key mismatch)";
                 else if (loader.Policy == UnreadableFilePolicy.Stop && cache.Skipped.Count > 0)
                     reason = $"cache skipped {cache.Skipped.Count} unreadable clips but the policy is Stop";
                 else
-                    return new FeatureCacheOpenResult(cache, Built: false, BuildReason: null);
+                {
+                    int[] corrupt = cache.FindCorruptClips();
+                    if (corrupt.Length == 0)
+                        return new FeatureCacheOpenResult(cache, Built: false, BuildReason: null);
+                    string described = cache.DescribeClips(corrupt, loader.Manifest);
+                    var entries = corrupt.Select(cache.EntryIndex).ToArray();
+                    var offsets = corrupt.Select(c => FeatureCacheHeader.DataOffset + cache._tables.FrameOffsets[c] * cache.Bins * sizeof(float)).ToArray();
+                    var hashes = corrupt.Select(c => cache._tables.ClipHashes[c]).ToArray();
+                    var lengths = corrupt.Select(c => cache.FrameCount(c) * cache.Bins).ToArray();
+                    // Recompute in place when at most half the clips are damaged; otherwise a parallel rebuild is as cheap.
+                    bool repairable = corrupt.Length * 2 <= cache.ClipCount;
+                    cache.Dispose();
+                    cache = null;
+                    if (repairable && FeatureCacheBuilder.TryRepair(path, loader, extractor, options, entries, offsets, lengths, hashes))
+                        return new FeatureCacheOpenResult(Open(path), Built: false, BuildReason: $"recomputed damaged {described}") { RepairedClips = corrupt };
+                    reason = $"feature data of {described} fails its checksum" + (repairable ? " and could not be recomputed in place" : "");
+                }
             }
             catch (FeatureCacheCorruptException e)
             {

@@ -51,6 +51,9 @@ public static class FeatureCacheBuilder
         var splitIds = new List<int>(total);
         var skipped = new List<SkippedClip>();
         var skippedEntries = new HashSet<int>();
+        var clipHashes = new List<ulong>(total);
+        var nonFinite = new SkippedClip?[chunkSize];
+        var ownSkips = new List<SkippedClip>();
 
         AtomicFile.Write(path, stream =>
         {
@@ -62,11 +65,23 @@ public static class FeatureCacheBuilder
                 int count = Math.Min(chunkSize, total - start);
                 Array.Clear(features);
                 Array.Clear(errors);
+                Array.Clear(nonFinite);
                 Parallel.For(0, count, new ParallelOptions { MaxDegreeOfParallelism = workers, CancellationToken = cancellationToken }, k =>
                 {
                     try
                     {
                         features[k] = Extract(loader, perWorker?.Value ?? extractor, start + k, length, bins)!;
+                        if (features[k] is { } f && FirstNonFinite(f) is { } bad)
+                        {
+                            // Never cache a NaN/Inf: stop naming the file and line, or skip it per the loader's policy.
+                            var problem = new InvalidDataException(
+                                $"its features contain a non-finite value ({f[bad]} at mel bin {bad / (f.Length / bins)}, frame {bad % (f.Length / bins)})");
+                            string file = manifest.FullPath(start + k);
+                            if (loader.Policy == UnreadableFilePolicy.Stop)
+                                throw new ClipLoadException(start + k, file, problem, manifest.SourcePath, manifest.LineNumber(start + k));
+                            nonFinite[k] = new SkippedClip(start + k, file, $"line {manifest.LineNumber(start + k)}: InvalidDataException: {problem.Message}");
+                            features[k] = null!;
+                        }
                     }
                     catch (Exception e)
                     {
@@ -83,12 +98,15 @@ public static class FeatureCacheBuilder
                     if (features[k] is not { } data)
                     {
                         skippedEntries.Add(entry); // unreadable, skipped by the loader's policy
+                        if (nonFinite[k] is { } own)
+                            ownSkips.Add(own);
                         continue;
                     }
                     int frames = data.Length / bins;
                     if (fixedFrames > 0 && frames != fixedFrames)
                         throw new InvalidOperationException($"Extractor gave {frames} frames for a fixed-length clip, expected {fixedFrames}.");
                     stream.Write(MemoryMarshal.AsBytes(data.AsSpan()));
+                    clipHashes.Add(FeatureCache.ClipHash(data));
                     entryIndex.Add(entry);
                     frameOffsets.Add(frameOffsets[^1] + frames);
                     labelIndices.AddRange(manifest.LabelIndices(entry));
@@ -106,10 +124,10 @@ public static class FeatureCacheBuilder
             }
 
             // The loader may have seen these entries before; keep its latest record per skipped entry.
-            skipped.AddRange(loader.Skipped.Where(s => skippedEntries.Contains(s.EntryIndex))
+            skipped.AddRange(loader.Skipped.Concat(ownSkips).Where(s => skippedEntries.Contains(s.EntryIndex))
                 .GroupBy(s => s.EntryIndex).Select(g => g.Last()).OrderBy(s => s.EntryIndex));
             var tables = new FeatureCacheTables(entryIndex.ToArray(), frameOffsets.ToArray(), labelOffsets.ToArray(),
-                labelIndices.ToArray(), splitNames.ToArray(), splitIds.ToArray(), skipped.ToArray());
+                labelIndices.ToArray(), splitNames.ToArray(), splitIds.ToArray(), skipped.ToArray(), clipHashes.ToArray());
             byte[] metadata = tables.Serialize();
             long dataLength = stream.Position - FeatureCacheHeader.DataOffset;
             stream.Write(metadata);
@@ -121,6 +139,51 @@ public static class FeatureCacheBuilder
             stream.Write(headerBytes);
         });
         return skipped;
+    }
+
+    /// <summary>Index of the first non-finite value, or null when all are finite.</summary>
+    internal static int? FirstNonFinite(ReadOnlySpan<float> values)
+    {
+        for (int i = 0; i < values.Length; i++)
+            if (!float.IsFinite(values[i]))
+                return i;
+        return null;
+    }
+
+    /// <summary>
+    /// Recomputes the features of the given manifest entries and writes them over their damaged data in place. Succeeds
+    /// only when every recomputed clip has the stored length and checksum (the audio and extractor are unchanged);
+    /// otherwise nothing is written and the caller rebuilds the whole cache.
+    /// </summary>
+    internal static bool TryRepair(string path, ManifestAudioLoader loader, IFeatureExtractor extractor, FeatureCacheOptions? options,
+        int[] entries, long[] byteOffsets, int[] lengths, ulong[] hashes)
+    {
+        options ??= FeatureCacheOptions.Default;
+        ClipLengthPolicy length = options.EffectiveLength;
+        var fresh = new float[entries.Length][];
+        for (int i = 0; i < entries.Length; i++)
+        {
+            float[]? data;
+            try
+            {
+                data = Extract(loader, extractor, entries[i], length, extractor.Bins);
+            }
+            catch (IOException)
+            {
+                return false;
+            }
+            if (data is null || data.Length != lengths[i] || FeatureCache.ClipHash(data) != hashes[i])
+                return false;
+            fresh[i] = data;
+        }
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Write, FileShare.Read);
+        for (int i = 0; i < entries.Length; i++)
+        {
+            stream.Position = byteOffsets[i];
+            stream.Write(MemoryMarshal.AsBytes(fresh[i].AsSpan()));
+        }
+        stream.Flush(flushToDisk: true);
+        return true;
     }
 
     /// <summary>Features (Bins x Frames) of one entry after the length policy, or null when skipped.</summary>

@@ -8,7 +8,8 @@ namespace AecOfa.Audio.Features;
 /// [0, 256)                      header (this struct)
 /// [DataOffset, +DataLength)     float32 features, clip after clip, each Bins x Frames (bin-major)
 /// [MetadataOffset, +Length)     tables: entry index per clip, frame offsets, label offsets + indices,
-///                               split names + split id per clip, skipped clips, then SHA-256 of the tables
+///                               split names + split id per clip, skipped clips, XxHash3 of each clip's
+///                               data, then SHA-256 of the tables
 /// </code>
 /// Data comes first so the build can stream features in order without knowing the final clip count.
 /// </summary>
@@ -24,7 +25,7 @@ internal readonly record struct FeatureCacheHeader(
     long MetadataLength)
 {
     public const int Size = 256;
-    public const int CurrentVersion = 1;
+    public const int CurrentVersion = 2;
     public const long DataOffset = Size;
     public static ReadOnlySpan<byte> Magic => "AECOFAFC"u8;
 

@@ -7,7 +7,8 @@ namespace AecOfa.Audio.Features;
 /// <summary>
 /// The per-clip tables stored after the feature data: manifest entry index, frame offsets (in frames, length
 /// clips + 1), labels as CSR (offsets + class indices), split id per clip with the split names, and the clips
-/// skipped as unreadable. Followed by a SHA-256 of the tables so a damaged tail is detected on open.
+/// skipped as unreadable, and a 64-bit XxHash3 of every clip's float data (the data's block checksums: a damaged
+/// block names the clips to recompute). Followed by a SHA-256 of the tables so a damaged tail is detected on open.
 /// </summary>
 internal sealed record FeatureCacheTables(
     int[] EntryIndex,
@@ -16,7 +17,8 @@ internal sealed record FeatureCacheTables(
     int[] LabelIndices,
     string[] SplitNames,
     int[] SplitIds,
-    SkippedClip[] Skipped)
+    SkippedClip[] Skipped,
+    ulong[] ClipHashes)
 {
     public byte[] Serialize()
     {
@@ -40,6 +42,9 @@ internal sealed record FeatureCacheTables(
                 w.Write(s.Path);
                 w.Write(s.Reason);
             }
+            w.Write(ClipHashes.Length);
+            foreach (ulong h in ClipHashes)
+                w.Write(h);
         }
         byte[] body = buffer.ToArray();
         byte[] result = new byte[body.Length + 32];
@@ -82,7 +87,14 @@ internal sealed record FeatureCacheTables(
             var skipped = new SkippedClip[skippedCount];
             for (int i = 0; i < skippedCount; i++)
                 skipped[i] = new SkippedClip(r.ReadInt32(), r.ReadString(), r.ReadString());
-            var tables = new FeatureCacheTables(entryIndex, frameOffsets, labelOffsets, labelIndices, splitNames, splitIds, skipped);
+            if (r.ReadInt32() != n)
+                throw new FeatureCacheCorruptException(path, "clip checksum table has the wrong length");
+            var hashes = new ulong[n];
+            for (int i = 0; i < n; i++)
+                hashes[i] = r.ReadUInt64();
+            if (r.BaseStream.Position != r.BaseStream.Length)
+                throw new FeatureCacheCorruptException(path, "metadata section has trailing bytes");
+            var tables = new FeatureCacheTables(entryIndex, frameOffsets, labelOffsets, labelIndices, splitNames, splitIds, skipped, hashes);
             tables.Validate(header, path);
             return tables;
         }

@@ -30,13 +30,24 @@ public sealed class FeatureStatistics
     /// <summary>Population variance (divides by <see cref="Frames"/>).</summary>
     public double Variance(int bin) => Frames == 0 ? double.NaN : _m2[bin] / Frames;
 
-    /// <summary>Adds one Bins x frames matrix (bin-major, as extractors write it).</summary>
-    public void Add(ReadOnlySpan<float> features, int bins)
+    /// <summary>Adds one Bins x frames matrix (bin-major, as extractors write it). A non-finite value is an
+    /// <see cref="InvalidDataException"/> naming <paramref name="source"/> (e.g. the cache file and clip), the bin and
+    /// the frame, and leaves the statistics unchanged.</summary>
+    public void Add(ReadOnlySpan<float> features, int bins, string? source = null)
     {
         int frames = FeatureNormalizer.CheckShape(features.Length, bins, Bins, "features");
         if (frames == 0)
         {
             return;
+        }
+
+        for (int i = 0; i < features.Length; i++)
+        {
+            if (!float.IsFinite(features[i]))
+            {
+                throw new InvalidDataException(
+                    $"{source ?? "features"}: non-finite value {features[i]} at mel bin {i / frames}, frame {i % frames}; cannot fit normalization statistics");
+            }
         }
 
         for (int b = 0; b < Bins; b++)
@@ -92,7 +103,7 @@ public sealed class FeatureStatistics
     {
         if (Frames == 0)
         {
-            throw new InvalidOperationException("no features were added; cannot compute mean and std");
+            throw new InvalidOperationException("no features were added (is the split empty?); cannot compute mean and std");
         }
 
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(minStd);

@@ -359,11 +359,13 @@ public static class WavReader
             toEnd ? StreamedSize : declared);
     }
 
-    /// <summary>Decodes whole frames and averages channels into <paramref name="destination"/>.</summary>
+    /// <summary>Decodes whole frames and averages channels into <paramref name="destination"/>. Every float sample
+    /// must be finite and within ±<see cref="MaxAbsFloatSample"/> (the first bad one is named by frame and channel).</summary>
     private static void Decode(ReadOnlySpan<byte> bytes, FmtInfo fmt, Span<float> destination, string name, long firstFrame)
     {
         int channels = fmt.Channels;
         int width = fmt.Format.BytesPerSample();
+        bool isFloat = fmt.Format.IsFloat();
         float inv = 1f / channels;
         for (int f = 0; f < destination.Length; f++)
         {
@@ -372,7 +374,7 @@ public static class WavReader
             for (int c = 0; c < channels; c++)
             {
                 ReadOnlySpan<byte> s = frame.Slice(c * width, width);
-                sum += fmt.Format switch
+                double sample = fmt.Format switch
                 {
                     WavSampleFormat.Pcm8 => (s[0] - 128) / 128.0,
                     WavSampleFormat.Pcm16 => BinaryPrimitives.ReadInt16LittleEndian(s) / 32768.0,
@@ -381,17 +383,24 @@ public static class WavReader
                     WavSampleFormat.Float32 => BinaryPrimitives.ReadSingleLittleEndian(s),
                     _ => BinaryPrimitives.ReadDoubleLittleEndian(s),
                 };
+                if (isFloat && !(Math.Abs(sample) <= MaxAbsFloatSample)) // also false for NaN
+                {
+                    string where = channels == 1 ? $"sample {firstFrame + f}" : $"sample {firstFrame + f} (frame {firstFrame + f}, channel {c})";
+                    string what = double.IsFinite(sample)
+                        ? $"is {sample:G6}, outside ±{MaxAbsFloatSample:G} (float WAV samples are nominally within ±1)"
+                        : $"is not finite ({sample})";
+                    throw new AudioFormatException(name, $"{where} {what}; the file is corrupt or not normalized");
+                }
+                sum += sample;
             }
 
-            float value = channels == 1 ? (float)sum : (float)sum * inv;
-            if (!float.IsFinite(value))
-            {
-                throw new AudioFormatException(name, $"sample at frame {firstFrame + f} is not finite ({value})");
-            }
-
-            destination[f] = value;
+            destination[f] = channels == 1 ? (float)sum : (float)sum * inv;
         }
     }
+
+    /// <summary>Largest magnitude accepted for a float sample: ±1 is full scale, this allows +24 dB of headroom;
+    /// anything beyond (1e20, 3e38) is garbage that would turn into Inf/NaN features.</summary>
+    public const double MaxAbsFloatSample = 16.0;
 
     private static string TagName(int tag) => tag switch
     {

@@ -10,7 +10,7 @@ public static class BenchCommand
     public static Command Create()
     {
         var noTraining = new Option<bool>("--no-training") { Description = "Skip the training-step and latency measurements (kernels only, a few seconds)." };
-        var threads = new Option<int[]>("--threads") { Description = "Thread counts to measure (default: 1 2).", AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => [1, 2] };
+        var threads = StrictNumbers.IntList("--threads", "Thread counts to measure (default: 1 2).", [1, 2]);
         var command = new Command("bench", "Measure the FMA peak, GEMM, depthwise convolution, log-mel extraction and the training step of the reference sub-networks on this machine.")
         {
             noTraining, threads,

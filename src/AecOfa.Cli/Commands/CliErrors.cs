@@ -34,8 +34,20 @@ public static class CliErrors
         }
     }
 
-    private static string MessageOf(Exception e) =>
-        e is ArgumentException { ParamName: { } name } a ? a.Message.Replace($" (Parameter '{name}')", "", StringComparison.Ordinal) : e.Message;
+    private static string MessageOf(Exception e)
+    {
+        string message = e is ArgumentException { ParamName: { } name } a ? a.Message.Replace($" (Parameter '{name}')", "", StringComparison.Ordinal) : e.Message;
+        message = message.ReplaceLineEndings(" ");
+        return IsDivergence(e) && e.GetType().Name != "NonFiniteLossException"
+            ? $"{message} Training diverged (a non-finite batch-norm statistic): a too high learning rate is the likely cause; lower --learning-rate."
+            : message;
+    }
+
+    /// <summary>Non-finite statistics in a normalization layer: what a diverged training run leaves behind.</summary>
+    private static bool IsDivergence(Exception e) =>
+        e.GetType().Name == "NonFiniteLossException"
+        || (e is ArgumentException && e.Message.Contains("running variance", StringComparison.Ordinal)
+            && (e.Message.Contains("NaN", StringComparison.Ordinal) || e.Message.Contains('∞') || e.Message.Contains("Infinity", StringComparison.Ordinal)));
 
     /// <summary>Exceptions whose message already says what was wrong with the user's input or files.</summary>
     private static bool IsUserFacing(Exception e) =>
@@ -43,5 +55,6 @@ public static class CliErrors
             or UnauthorizedAccessException or NotSupportedException or System.Text.Json.JsonException
         || e.GetType().Name.EndsWith("FormatException", StringComparison.Ordinal)
         || e.GetType().Name.EndsWith("ManifestException", StringComparison.Ordinal)
-        || e.GetType().Name.EndsWith("CheckpointException", StringComparison.Ordinal);
+        || e.GetType().Name.EndsWith("CheckpointException", StringComparison.Ordinal)
+        || IsDivergence(e); // a diverged run (e.g. --learning-rate 1e30) is a setting to change, not an internal error
 }

@@ -27,6 +27,9 @@ public static class ManifestCommand
             var o = parse.InvocationConfiguration.Output;
             o.WriteLine($"wrote {summary.ManifestPath} ({summary.EntryCount} clips, {summary.ClassCount} classes) and {summary.ClassesPath}");
             foreach (var (split, count) in summary.EntriesPerSplit) o.WriteLine($"  split {split}: {count} clips");
+            string outDir = Path.GetDirectoryName(summary.ManifestPath)!;
+            if (!string.Equals(Path.GetFullPath(outDir), rootDir.FullName.TrimEnd(Path.DirectorySeparatorChar), StringComparison.Ordinal))
+                o.WriteLine($"  note: the manifest's paths lead outside '{outDir}' (to the audio under '{rootDir.FullName}'); readers must allow paths outside the dataset folder (ManifestReadOptions.AllowPathsOutsideFolder)");
             if (summary.MissingCount > 0)
             {
                 o.WriteLine($"  {summary.MissingCount} clip(s) listed by the dataset have no audio file and were left out, e.g.:");

@@ -18,6 +18,9 @@ public sealed class SafetensorsContent
 
     public IReadOnlyDictionary<string, string> Metadata { get; }
 
+    /// <summary>True when the file's whole-file hash (<see cref="SafetensorsFile.FileSha256Key"/>) was present and matched.</summary>
+    public bool IntegrityVerified { get; init; }
+
     public bool TryGet(string name, out Tensor tensor) => _byName.TryGetValue(name, out tensor!);
 
     public Tensor this[string name] => _byName.TryGetValue(name, out var t) ? t : throw new KeyNotFoundException($"No tensor named '{name}'.");

@@ -13,15 +13,24 @@ namespace AecOfa.Engine.IO;
 /// <c>{"name": {"dtype", "shape", "data_offsets": [begin, end]}, "__metadata__": {string: string}}</c>
 /// padded with spaces to a multiple of 8, then the raw little-endian data (offsets relative to its start,
 /// tensors contiguous, covering it exactly). Writes F32; reads F32, F64, F16 and BF16 (converted to float32),
-/// so files written by Python tools load. Our files carry a SHA-256 of the data section in
-/// <see cref="DataSha256Key"/>; reading verifies it when present, so a flipped data byte is reported as corruption.
+/// so files written by Python tools load. Our files carry a SHA-256 of the WHOLE file in <see cref="FileSha256Key"/>:
+/// the length field, the header (metadata included, padding included) and the data, hashed with the 64 hex digits
+/// of the hash value itself replaced by '0'. Any edited byte is detected, including the hash value; a file without
+/// the hash (e.g. its key renamed) is refused unless it is read as an external file
+/// (<see cref="Read(string, bool)"/> with external: true) to import weights written by other tools.
 /// </summary>
 public static class SafetensorsFile
 {
     public const string MetadataKey = "__metadata__";
 
-    /// <summary>Metadata key of the lowercase hex SHA-256 of the data section.</summary>
+    /// <summary>Metadata key of the lowercase hex SHA-256 of the whole file (see the class summary).</summary>
+    public const string FileSha256Key = "aecofa.file_sha256";
+
+    /// <summary>Legacy key of a SHA-256 of the data section only (files of earlier versions); no longer written,
+    /// still verified when an external file carries it.</summary>
     public const string DataSha256Key = "aecofa.data_sha256";
+
+    private const int HashHexLength = 64;
 
     /// <summary>Headers above this size are refused (as the reference implementation does) instead of allocating them.</summary>
     public const long MaxHeaderBytes = 100_000_000;
@@ -43,8 +52,8 @@ public static class SafetensorsFile
             if (!names.Add(name)) throw new ArgumentException($"Duplicate tensor name '{name}'.", nameof(tensors));
             ArgumentNullException.ThrowIfNull(t, $"tensor '{name}'");
         }
-        if (metadata is not null && metadata.ContainsKey(DataSha256Key))
-            throw new ArgumentException($"Metadata key '{DataSha256Key}' is computed by the writer; do not pass it.", nameof(metadata));
+        if (metadata is not null && (metadata.ContainsKey(FileSha256Key) || metadata.ContainsKey(DataSha256Key)))
+            throw new ArgumentException($"Metadata keys '{FileSha256Key}' and '{DataSha256Key}' are the writer's; do not pass them.", nameof(metadata));
 
         long dataBytes = list.Sum(x => 4L * x.Tensor.Numel);
         var data = new byte[dataBytes];
@@ -57,16 +66,42 @@ public static class SafetensorsFile
             else for (int i = 0; i < src.Length; i++) BinaryPrimitives.WriteSingleLittleEndian(dst.Slice(4 * i, 4), src[i]);
             offset += 4L * src.Length;
         }
-        var header = BuildHeader(list, metadata, Convert.ToHexStringLower(SHA256.HashData(data)));
+        var header = BuildHeader(list, metadata, new string('0', HashHexLength));
+        var len = new byte[8];
+        BinaryPrimitives.WriteUInt64LittleEndian(len, (ulong)header.Length);
+        int at = HashValueOffset(header) ?? throw new InvalidOperationException("The written header lacks its hash field.");
+        byte[] hash = FileHash(len, header, data);
+        Encoding.ASCII.GetBytes(Convert.ToHexStringLower(hash)).CopyTo(header, at);
 
         AtomicFile.Write(path, fs =>
         {
-            Span<byte> len = stackalloc byte[8];
-            BinaryPrimitives.WriteUInt64LittleEndian(len, (ulong)header.Length);
             fs.Write(len);
             fs.Write(header);
             fs.Write(data);
         });
+    }
+
+    /// <summary>SHA-256 of length field + header (hash value as zeros) + data.</summary>
+    private static byte[] FileHash(ReadOnlySpan<byte> length, ReadOnlySpan<byte> headerWithZeroHash, ReadOnlySpan<byte> data)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        hash.AppendData(length);
+        hash.AppendData(headerWithZeroHash);
+        hash.AppendData(data);
+        return hash.GetHashAndReset();
+    }
+
+    /// <summary>Byte offset of the 64 hex digits in the raw header's <c>"aecofa.file_sha256":"..."</c>, or null when
+    /// that exact sequence is absent or appears more than once (a quote inside a JSON string is always escaped, so
+    /// the sequence can only be the metadata entry itself).</summary>
+    private static int? HashValueOffset(ReadOnlySpan<byte> header)
+    {
+        ReadOnlySpan<byte> marker = "\"aecofa.file_sha256\":\""u8;
+        int first = header.IndexOf(marker);
+        if (first < 0 || header[(first + 1)..].IndexOf(marker) >= 0) return null;
+        int at = first + marker.Length;
+        if (at + HashHexLength >= header.Length || header[at + HashHexLength] != (byte)'"') return null;
+        return at;
     }
 
     private static byte[] BuildHeader(List<(string Name, Tensor Tensor)> list, IReadOnlyDictionary<string, string>? metadata, string sha256)
@@ -80,7 +115,7 @@ public static class SafetensorsFile
             w.WriteStartObject(MetadataKey);
             if (metadata is not null)
                 foreach (var (k, v) in metadata.OrderBy(kv => kv.Key, StringComparer.Ordinal)) w.WriteString(k, v);
-            w.WriteString(DataSha256Key, sha256);
+            w.WriteString(FileSha256Key, sha256);
             w.WriteEndObject();
             long offset = 0;
             foreach (var (name, t) in list)
@@ -107,20 +142,25 @@ public static class SafetensorsFile
         return header;
     }
 
-    /// <summary>Reads every tensor (converted to float32) and the metadata, validating the whole file first.</summary>
-    public static SafetensorsContent Read(string path)
+    /// <summary>
+    /// Reads every tensor (converted to float32) and the metadata, validating the whole file first. The file must
+    /// carry a matching <see cref="FileSha256Key"/> (written by <see cref="Write"/>) unless <paramref name="external"/>
+    /// is true: then a file of another tool without the hash is accepted (a hash present is still verified). The
+    /// returned metadata does not include <see cref="FileSha256Key"/>.
+    /// </summary>
+    public static SafetensorsContent Read(string path, bool external = false)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         if (!File.Exists(path)) throw new FileNotFoundException($"Safetensors file '{path}' does not exist.", path);
         byte[] headerBytes;
         byte[] data;
+        var len = new byte[8];
         using (var fs = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read))
         {
             long fileLength = fs.Length;
             if (fileLength < 8)
                 throw new SafetensorsFormatException(path, $"the file is {fileLength} bytes long, shorter than the 8-byte header length.");
-            Span<byte> len = stackalloc byte[8];
-            fs.ReadExactly(len);
+                fs.ReadExactly(len);
             ulong headerLength = BinaryPrimitives.ReadUInt64LittleEndian(len);
             if (headerLength > (ulong)(fileLength - 8))
                 throw new SafetensorsFormatException(path, $"the header length {headerLength} goes beyond the end of the file ({fileLength - 8} bytes follow the length field).");
@@ -137,6 +177,19 @@ public static class SafetensorsFile
 
         var (entries, metadata) = ParseHeader(path, headerBytes);
         ValidateLayout(path, entries, data.Length);
+        bool verified = false;
+        if (metadata.Remove(FileSha256Key, out var recorded))
+        {
+            int at = HashValueOffset(headerBytes)
+                ?? throw new SafetensorsFormatException(path, $"the header's '{FileSha256Key}' entry is not in the form this writer produces (edited?).");
+            headerBytes.AsSpan(at, HashHexLength).Fill((byte)'0');
+            string actual = Convert.ToHexStringLower(FileHash(len, headerBytes, data));
+            if (!string.Equals(actual, recorded, StringComparison.Ordinal))
+                throw new SafetensorsFormatException(path, $"the file is corrupt or was edited: its SHA-256 is {actual} but the header records {recorded} (the hash covers the header metadata and the tensor data).");
+            verified = true;
+        }
+        else if (!external)
+            throw new SafetensorsFormatException(path, $"the file carries no '{FileSha256Key}' integrity hash, so edits or corruption cannot be ruled out (a file of an earlier AecOfa version, an edited one, or one from another tool: import other tools' files explicitly as external).");
         if (metadata.TryGetValue(DataSha256Key, out var expected))
         {
             string actual = Convert.ToHexStringLower(SHA256.HashData(data));
@@ -151,7 +204,7 @@ public static class SafetensorsFile
             SafetensorsDType.ToFloat(e.DType, data.AsSpan((int)e.Begin, (int)(e.End - e.Begin)), values);
             tensors.Add((e.Name, new Tensor(values, e.Shape)));
         }
-        return new SafetensorsContent(tensors, metadata);
+        return new SafetensorsContent(tensors, metadata) { IntegrityVerified = verified };
     }
 
     private sealed record Entry(string Name, string DType, int[] Shape, int Numel, long Begin, long End);
@@ -188,7 +241,8 @@ public static class SafetensorsFile
                     {
                         if (m.Value.ValueKind != JsonValueKind.String)
                             throw new SafetensorsFormatException(path, $"metadata '{m.Name}' must be a string, found {m.Value.ValueKind}.");
-                        metadata[m.Name] = m.Value.GetString()!;
+                        if (!metadata.TryAdd(m.Name, m.Value.GetString()!))
+                            throw new SafetensorsFormatException(path, $"the header names metadata '{m.Name}' twice.");
                     }
                     continue;
                 }

@@ -102,7 +102,7 @@ public class ElasticCompositionTests
                 new OpInput(new[] { Max }, Draw: r => (float)(0.5 + r.NextDouble())), OpInput.Of(Max),
             },
             t => Chain(t[0], t[1], t[2], t[3], t[4]),
-            new Reference(ChainReference, FiniteDifferenceGradients), fdSamples: 2);
+            new Reference(ChainReference, FiniteDifferenceGradients));
     }
 
     [Fact]

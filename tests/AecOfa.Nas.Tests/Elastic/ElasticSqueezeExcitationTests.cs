@@ -58,6 +58,9 @@ public class ElasticSqueezeExcitationTests
         int hidden = Channels.SqueezeWidth(c);
         var reduceUsed = Enumerable.Range(0, hidden).SelectMany(j => Enumerable.Range(j * Max, c));
         GradCheck.AssertClose("reduce weight gradient", GradCheck.ToDouble(se.Reduce.Weight.Grad!), GradCheck.FiniteDifferences(Loss, wr, reduceUsed), GradCheck.GradTol);
+        GradCheck.AssertClose("reduce bias gradient", GradCheck.ToDouble(se.Reduce.Bias!.Grad!), GradCheck.FiniteDifferences(Loss, br, Enumerable.Range(0, hidden)), GradCheck.GradTol);
+        var expandUsed = Enumerable.Range(0, c).SelectMany(ch => Enumerable.Range(ch * se.MaxHidden, hidden));
+        GradCheck.AssertClose("expand weight gradient", GradCheck.ToDouble(se.Expand.Weight.Grad!), GradCheck.FiniteDifferences(Loss, we, expandUsed), GradCheck.GradTol);
         GradCheck.AssertClose("expand bias gradient", GradCheck.ToDouble(se.Expand.Bias!.Grad!), GradCheck.FiniteDifferences(Loss, be, Enumerable.Range(0, c)), GradCheck.GradTol);
     }
 }

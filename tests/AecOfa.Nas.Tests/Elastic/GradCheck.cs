@@ -12,7 +12,13 @@ internal static class GradCheck
 
     public static void AssertClose(string what, double[] actual, double[] expected, double tol)
     {
-        Assert.Equal(expected.Length, actual.Length);
+        Assert.True(expected.Length == actual.Length, $"{what}: {actual.Length} values, expected {expected.Length}");
+        // NaN compares false with everything: without these checks an op writing NaN everywhere would pass.
+        for (int i = 0; i < expected.Length; i++)
+        {
+            if (!double.IsFinite(expected[i])) Assert.Fail($"{what}: expected value at {i} is {expected[i]} (not finite)");
+            if (!double.IsFinite(actual[i])) Assert.Fail($"{what}: actual value at {i} is {actual[i]} (not finite)");
+        }
         double maxErr = 0, maxRef = 0;
         int at = 0;
         for (int i = 0; i < actual.Length; i++)
@@ -24,6 +30,14 @@ internal static class GradCheck
         Assert.True(maxRef > 0, $"{what}: reference is all zeros, the check would be vacuous");
         double rel = maxErr / maxRef;
         Assert.True(rel < tol, $"{what}: relative error {rel:E3} >= {tol:E1} (worst at {at}: {actual[at]} vs {expected[at]})");
+    }
+
+    /// <summary><see cref="AssertClose(string, double[], double[], double)"/> of a tensor, with its shape checked.</summary>
+    public static void AssertClose(string what, Tensor actual, int[] expectedShape, double[] expected, double tol)
+    {
+        Assert.True(actual.Shape.SequenceEqual(expectedShape),
+            $"{what}: shape [{string.Join(", ", actual.Shape)}], expected [{string.Join(", ", expectedShape)}]");
+        AssertClose(what, ToDouble(actual), expected, tol);
     }
 
     /// <summary>d loss / d values[j] for every j in <paramref name="coords"/> (all coordinates when null).</summary>
@@ -39,6 +53,7 @@ internal static class GradCheck
             double minus = loss();
             values[j] = keep;
             g[j] = (plus - minus) / (2 * h);
+            if (!double.IsFinite(g[j])) Assert.Fail($"finite difference at {j} is {g[j]} (loss {plus} / {minus})");
         }
         return g;
     }

@@ -58,7 +58,11 @@ internal static class TinySupernet
     {
         Assert.Equal(a.Shape, b.Shape);
         double m = 0;
-        for (int i = 0; i < a.Numel; i++) m = Math.Max(m, Math.Abs(a.Data[i] - b.Data[i]));
+        for (int i = 0; i < a.Numel; i++)
+        {
+            if (!float.IsFinite(a.Data[i]) || !float.IsFinite(b.Data[i])) Assert.Fail($"value at {i} is not finite: {a.Data[i]} vs {b.Data[i]}");
+            m = Math.Max(m, Math.Abs(a.Data[i] - b.Data[i]));
+        }
         return m;
     }
 

@@ -11,8 +11,10 @@ public class TrainingGuardTests
     public void A_nan_loss_stops_training_naming_the_step_and_sub_network_before_any_update()
     {
         var data = new TrainingTestData(8, TinySupernet.Space.Classes, seed: 2);
-        var bad = 5; // example 5 is poisoned: it lands in some batch of epoch 0
-        data.Features.Span.Slice(bad * (data.Features.Numel / data.Count), 3).Fill(float.NaN);
+        // Every example is poisoned, so the very first step fails and "no update" can be checked unconditionally
+        // against the weights before training (a single poisoned example could land in a later batch).
+        int perExample = data.Features.Numel / data.Count;
+        for (int example = 0; example < data.Count; example++) data.Features.Span.Slice(example * perExample, 3).Fill(float.NaN);
         var net = TinySupernet.Build(3);
         var before = net.StateDict().ToDictionary(s => s.Name, s => s.Tensor.Data.ToArray());
         var trainer = new Trainer(net, new SandwichStrategy(1), new TrainerOptions { Epochs = 1, BatchSize = 4, Seed = 1 });
@@ -20,9 +22,9 @@ public class TrainingGuardTests
         Assert.Contains($"at step {e.Step}", e.Message);
         Assert.Equal("sandwich/largest", e.LossName);
         Assert.True(float.IsNaN(e.Value));
-        if (e.Step == 0)
-            foreach (var (name, t) in net.NamedParameters()) Assert.Equal(before[name], t.Data);
-        Assert.Equal(e.Step, trainer.Optimizer.StepCount); // the failing step made no update
+        Assert.Equal(0, e.Step);
+        Assert.Equal(0, trainer.Optimizer.StepCount); // the failing step made no update
+        foreach (var (name, t) in net.NamedParameters()) Assert.Equal(before[name], t.Data);
     }
 
     [Fact]

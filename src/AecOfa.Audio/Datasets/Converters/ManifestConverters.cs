@@ -31,7 +31,10 @@ public static class ManifestConverters
         string fullOut = Path.GetFullPath(string.IsNullOrWhiteSpace(outDir) ? root : outDir);
         ConvertedDataset data = converter.Convert(fullRoot);
         var entries = data.Entries.Select(e => e with { Path = Rebase(fullRoot, fullOut, e.Path) });
-        var manifest = new Manifest(fullOut, data.Classes, entries, new ManifestReadOptions(AllowEmptyLabels: data.AllowEmptyLabels));
+        // An output folder outside the root is the caller's explicit choice: its paths then lead out of the manifest's
+        // folder ("../root/..."), and readers must opt in with AllowPathsOutsideFolder as well.
+        var manifest = new Manifest(fullOut, data.Classes, entries,
+            new ManifestReadOptions(AllowEmptyLabels: data.AllowEmptyLabels) { AllowPathsOutsideFolder = fullOut != fullRoot });
         manifest.Write();
         var perSplit = manifest.Entries.GroupBy(e => e.Split, StringComparer.Ordinal)
             .OrderBy(g => g.Key, StringComparer.Ordinal)
