@@ -21,6 +21,7 @@ public static class CliApp
     {
         var root = new RootCommand("AecOfa: train one weight-sharing supernet for acoustic event classification, then search sub-networks for any compute budget.");
         foreach (var command in Commands.CommandCatalog.All()) root.Subcommands.Add(command);
+        Commands.StrictNumbers.ApplyTo(root);
         return root;
     }
 }

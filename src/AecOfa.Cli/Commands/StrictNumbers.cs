@@ -103,5 +103,40 @@ public static class StrictNumbers
         return option;
     }
 
+    /// <summary>
+    /// Makes every numeric option of <paramref name="command"/> and its subcommands strict (double, float, int and
+    /// their nullable forms) unless the option already has its own parser. Applied once to the root command, so no
+    /// option of any command can fall back to the lenient default parser (which reads "0,1" as 1).
+    /// </summary>
+    public static void ApplyTo(Command command)
+    {
+        foreach (var option in command.Options)
+        {
+            switch (option)
+            {
+                case Option<double> o when o.CustomParser is null: o.CustomParser = r => ParseDouble(r, o.Name); break;
+                case Option<double?> o when o.CustomParser is null: o.CustomParser = r => ParseDouble(r, o.Name); break;
+                case Option<float> o when o.CustomParser is null: o.CustomParser = r => (float)ParseDouble(r, o.Name); break;
+                case Option<int> o when o.CustomParser is null: o.CustomParser = r => ParseInt(r, o.Name); break;
+                case Option<int?> o when o.CustomParser is null: o.CustomParser = r => ParseInt(r, o.Name); break;
+            }
+        }
+        foreach (var sub in command.Subcommands) ApplyTo(sub);
+    }
+
+    private static double ParseDouble(ArgumentResult result, string name)
+    {
+        if (TryParseDouble(name, Single(result), out double value, out string? error)) return value;
+        result.AddError(error!);
+        return default;
+    }
+
+    private static int ParseInt(ArgumentResult result, string name)
+    {
+        if (TryParseInt(name, Single(result), out int value, out string? error)) return value;
+        result.AddError(error!);
+        return default;
+    }
+
     private static string Single(ArgumentResult result) => result.Tokens.Count == 0 ? "" : result.Tokens[^1].Value;
 }

@@ -121,7 +121,7 @@ public sealed class PreparedDataset : IDisposable
         string path = Directory.Exists(manifestPath) ? System.IO.Path.Combine(manifestPath, Manifest.FileName) : manifestPath;
         if (!File.Exists(path)) throw new FileNotFoundException($"{path}: manifest not found (expected a manifest.csv or a folder holding one).", path);
         // A clip with no label is a valid negative of every class in multi-label data (background-only clips).
-        var manifest = Manifest.Read(path, new ManifestReadOptions(AllowEmptyLabels: true));
+        var manifest = Manifest.Read(path, new ManifestReadOptions(AllowEmptyLabels: true) { RequiredSplits = [TrainSplit] });
         var trainEntries = manifest.IndicesOfSplit(TrainSplit);
         if (trainEntries.Length < 2)
             throw new InvalidDataException($"{path}: the '{TrainSplit}' split has {trainEntries.Length} clip(s); training needs at least 2 (splits present: {string.Join(", ", manifest.Entries.Select(e => e.Split).Distinct().Order())}).");
@@ -135,7 +135,9 @@ public sealed class PreparedDataset : IDisposable
         var cache = opened.Cache;
         try
         {
-            log?.WriteLine($"features: {cache.ClipCount} clips of {seconds:0.###} s, {cache.Bins} mel bins x {cache.FixedFrames} frames, {cache.ClassCount} classes ({(opened.Built ? "built: " + opened.BuildReason : "reused")}, {cache.Path})");
+            string how = opened.RepairedClips.Count > 0 ? $"repaired {opened.RepairedClips.Count} damaged clip(s): {opened.BuildReason}"
+                : opened.Built ? "built: " + opened.BuildReason : "reused";
+            log?.WriteLine($"features: {cache.ClipCount} clips of {seconds:0.###} s, {cache.Bins} mel bins x {cache.FixedFrames} frames, {cache.ClassCount} classes ({how}, {cache.Path})");
             if (cache.Skipped.Count > 0) log?.WriteLine($"features: skipped {cache.Skipped.Count} unreadable clip(s)");
             var train = cache.ClipsOfSplit(TrainSplit);
             var validation = cache.ClipsOfSplit(ValidationSplit);
@@ -198,8 +200,9 @@ public sealed class PreparedDataset : IDisposable
     /// <summary>Per-mel-bin mean and std over every frame of the given training clips (clip order: deterministic).</summary>
     private static FeatureNormalizer FitNormalizer(FeatureCache cache, int[] clips, string configKey)
     {
+        if (clips.Length == 0) throw new InvalidDataException($"{cache.Path}: no training clips to fit the feature normalization on.");
         var statistics = new FeatureStatistics(cache.Bins);
-        foreach (int clip in clips) statistics.Add(cache.Features(clip), cache.Bins);
+        foreach (int clip in clips) statistics.Add(cache.Features(clip), cache.Bins, $"{cache.Path} clip {clip} (split {TrainSplit})");
         return statistics.ToNormalizer(featureConfigKey: configKey);
     }
 
