@@ -32,10 +32,24 @@ public sealed class EvolutionSearch : ISearchStrategy
         IProgress<SearchProgress>? progress = null, CancellationToken ct = default)
     {
         var run = new SearchRun(space, fitness, constraints, ct);
-        var o = Options;
         var rng = new Random(seed);
-        int maxAttempts = o.MaxAttemptsPerCandidate;
 
+        int reached = 0;
+        try
+        {
+            return Run(run, space, constraints, rng, progress, ref reached);
+        }
+        catch (CandidateSamplingException e) when (e.ConstraintRejections == 0 && run.Candidates.Count > 0)
+        {
+            // Every proposal was a sub-network already evaluated: the budget admits no new one. What was evaluated is the answer.
+            return run.Result(reached) with { Exhausted = true };
+        }
+    }
+
+    private SearchResult Run(SearchRun run, ArchSpace space, IReadOnlyList<IConstraint> constraints, Random rng, IProgress<SearchProgress>? progress, ref int reached)
+    {
+        var o = Options;
+        int maxAttempts = o.MaxAttemptsPerCandidate;
         // Population as indices into run.Candidates: the index is the evaluation order, the tie-breaker.
         var population = new List<int>(o.PopulationSize + o.ParentCount);
         if (o.IncludeSmallest && run.TryEvaluate(ArchConfig.Min(space), 0)) population.Add(0);
@@ -69,6 +83,7 @@ public sealed class EvolutionSearch : ISearchStrategy
         };
         for (int generation = 1; generation <= o.Generations; generation++)
         {
+            reached = generation - 1;
             population.Sort(fitterFirst);
             population.CopyTo(0, parents, 0, parents.Length);
             population.Clear();

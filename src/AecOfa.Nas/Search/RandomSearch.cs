@@ -32,7 +32,16 @@ public sealed class RandomSearch : ISearchStrategy
         if (o.IncludeSmallest) run.TryEvaluate(ArchConfig.Min(space), 0);
         for (int i = run.Candidates.Count; i < o.Evaluations; i++)
         {
-            run.Evaluate(run.Draw(sample, o.MaxAttemptsPerCandidate, "random sampling", "candidate", i), i / o.BatchSize);
+            ArchConfig next;
+            try
+            {
+                next = run.Draw(sample, o.MaxAttemptsPerCandidate, "random sampling", "candidate", i);
+            }
+            catch (CandidateSamplingException e) when (e.ConstraintRejections == 0 && run.Candidates.Count > 0)
+            {
+                return run.Result(i / o.BatchSize) with { Exhausted = true }; // the budget admits no new sub-network
+            }
+            run.Evaluate(next, i / o.BatchSize);
             if ((i + 1) % o.BatchSize == 0 && i + 1 < o.Evaluations) run.Report(progress, i / o.BatchSize, lastBatch);
         }
         run.Report(progress, lastBatch, lastBatch);

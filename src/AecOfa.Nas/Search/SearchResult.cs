@@ -17,6 +17,10 @@ public sealed record SearchResult(
     int DuplicateRejections,
     int Generations)
 {
+    /// <summary>True when the search stopped early because no new sub-network could be found under the constraints:
+    /// the budget admits (nearly) no sub-network that was not evaluated already, so the result covers them all.</summary>
+    public bool Exhausted { get; init; }
+
     /// <summary>The candidates no other beats on fitness at no more MACs, by increasing MACs.</summary>
     public IReadOnlyList<SearchCandidate> ParetoFront()
     {

@@ -113,7 +113,7 @@ public static class BudgetSearch
             var test = testEvaluator?.Evaluate(result.Best.Config).Report;
             winners.Add(new BudgetWinner(budget, result.Best, val, test, result.Evaluations, budgetClock.Elapsed.TotalSeconds));
             observer.Log?.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"budget {Format(budget)} {UnitName(settings.Unit)}: {result.Best.Macs / 1e6:F2}M MACs, {result.Best.Params / 1e3:F1}K params, val {metricName} {result.Best.Fitness:F4}{(test is null ? "" : $", test {metricName} {metric(test):F4}")}  [{result.Evaluations} candidates, {budgetClock.Elapsed.TotalSeconds:F0} s]  {result.Best.Config}"));
+                $"budget {Format(budget)} {UnitName(settings.Unit)}: {result.Best.Macs / 1e6:F2}M MACs, {result.Best.Params / 1e3:F1}K params, val {metricName} {result.Best.Fitness:F4}{(test is null ? "" : $", test {metricName} {metric(test):F4}")}  [{result.Evaluations} candidates{(result.Exhausted ? ", every sub-network the budget admits" : "")}, {budgetClock.Elapsed.TotalSeconds:F0} s]  {result.Best.Config}"));
         }
         return new BudgetSearchReport(settings, metricName, winners, all.Values.ToList(), clock.Elapsed.TotalSeconds);
     }
