@@ -12,5 +12,7 @@ public static class CommandCatalog
         yield return ManifestCommand.Create();
         yield return SpaceCommand.Create();
         yield return BenchCommand.Create();
+        yield return ExportCommand.Create();
+        yield return PredictCommand.Create();
     }
 }
