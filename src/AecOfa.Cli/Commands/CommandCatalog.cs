@@ -14,5 +14,6 @@ public static class CommandCatalog
         yield return BenchCommand.Create();
         yield return ExportCommand.Create();
         yield return PredictCommand.Create();
+        yield return LatencyCommand.Create();
     }
 }

@@ -24,6 +24,8 @@ public sealed class StopwatchClock : ILatencyClock
 /// <summary>Median and spread of repeated runs, in milliseconds.</summary>
 public sealed record LatencyStats(double MedianMs, double P25Ms, double P75Ms, double MinMs, double MaxMs, int Runs)
 {
+    public double Get(LatencyStatistic statistic) => statistic == LatencyStatistic.Min ? MinMs : MedianMs;
+
     /// <summary>Times <paramref name="run"/> after <paramref name="warmup"/> untimed calls, each of <paramref name="repeats"/> runs on its own.</summary>
     public static LatencyStats Measure(Action run, ILatencyClock clock, int warmup, int repeats)
     {

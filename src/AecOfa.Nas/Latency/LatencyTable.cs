@@ -5,6 +5,14 @@ using AecOfa.Nas.Space;
 
 namespace AecOfa.Nas.Latency;
 
+/// <summary>Which statistic of the repeated runs a prediction sums: the median (typical latency on this machine as
+/// it is) or the minimum (closest to the uncontended cost when other processes share the cores).</summary>
+public enum LatencyStatistic
+{
+    Median,
+    Min,
+}
+
 /// <summary>
 /// Measured latency of every part a sub-network of one space is built from, on one machine: the log-mel front end
 /// per clip ("frontend"), and per resolution (mel bins m, hop factor h) the input resampling ("resample"), the stem
@@ -57,19 +65,19 @@ public sealed class LatencyTable
         return parts;
     }
 
-    public double Ms(string part, int batch = 1)
+    public double Ms(string part, int batch = 1, LatencyStatistic statistic = LatencyStatistic.Median)
     {
         if (!Parts.TryGetValue(part, out var byBatch)) throw new KeyNotFoundException($"latency table: no part '{part}'");
-        return byBatch.TryGetValue(batch.ToString(CultureInfo.InvariantCulture), out var stats) ? stats.MedianMs
+        return byBatch.TryGetValue(batch.ToString(CultureInfo.InvariantCulture), out var stats) ? stats.Get(statistic)
             : throw new KeyNotFoundException($"latency table: part '{part}' was not measured at batch {batch}");
     }
 
     /// <summary>Predicted latency in ms of <paramref name="config"/>'s network at <paramref name="batch"/> (sum of
     /// its parts' medians), plus the front end's per-clip latency times the batch when <paramref name="includeFrontEnd"/>.</summary>
-    public double Predict(ArchConfig config, int batch = 1, bool includeFrontEnd = false)
+    public double Predict(ArchConfig config, int batch = 1, bool includeFrontEnd = false, LatencyStatistic statistic = LatencyStatistic.Median)
     {
-        double sum = NetworkParts(config).Sum(p => Ms(p, batch));
-        if (includeFrontEnd) sum += Ms(FrontEndKey, 1) * batch;
+        double sum = NetworkParts(config).Sum(p => Ms(p, batch, statistic));
+        if (includeFrontEnd) sum += Ms(FrontEndKey, 1, statistic) * batch;
         return sum;
     }
 

@@ -31,6 +31,7 @@ public sealed class LatencyTableTests
         BatchSizes = [1, 4],
         LogMel = new LogMelOptions { MelBins = 8, HopLength = 400 },
         ClipSeconds = 0.275, // 12 frames
+        ProcessWarmupRuns = 1,
     };
 
     [Fact]
