@@ -39,47 +39,61 @@ public static class LatencyCommand
             var fromFile = parse.GetValue(from);
             bool doCheck = parse.GetValue(check);
             if (tableFile is null && !doCheck) throw new ArgumentException("latency: give --table OUT.json, --check, or both.");
+            int previousThreads = WorkerPool.MaxThreads;
             if (parse.GetValue(threads) is { } t)
             {
                 if (t < 1) throw new ArgumentException($"--threads must be at least 1, got {t}.");
                 WorkerPool.MaxThreads = t;
             }
-            var (space, logMel, clipSeconds, what) = Space(parse.GetValue(model), parse.GetValue(spaceFile));
-            var batchSizes = parse.GetValue(batches) ?? [1];
-            if (batchSizes.Length == 0 || batchSizes.Any(b => b < 1)) throw new ArgumentException("--batch sizes must be at least 1.");
-            if (!batchSizes.Contains(1)) batchSizes = [1, .. batchSizes];
-            var profiler = new LatencyProfiler(space, new LatencyProfilerOptions
+            try
             {
-                Repeats = Positive(parse.GetValue(repeats), "--repeats"),
-                Warmup = Math.Max(0, parse.GetValue(warmup)),
-                BatchSizes = batchSizes,
-                LogMel = logMel,
-                ClipSeconds = clipSeconds,
-            });
-            output.WriteLine($"space: {what}; engine threads {WorkerPool.MaxThreads}");
-            LatencyTable lookup;
-            if (fromFile is not null && tableFile is null)
-            {
-                lookup = LatencyTable.Load(ModelFiles.Existing(fromFile, "--from"));
-                if (ArchSpace.FromJson(lookup.SpaceJson) != space) throw new ArgumentException($"--from: the table was measured for another space than {what}.");
+                return Run(parse, output, tableFile, fromFile, doCheck, model, spaceFile, batches, repeats, warmup, count, seed);
             }
-            else
+            finally
             {
-                var clock = Stopwatch.StartNew();
-                output.WriteLine($"measuring {profiler.PartCount} parts at batch {string.Join(", ", batchSizes)} ...");
-                lookup = profiler.BuildTable();
-                output.WriteLine($"measured in {clock.Elapsed.TotalSeconds:F1} s; front end (log-mel per clip): {lookup.Ms(LatencyTable.FrontEndKey):F3} ms");
-                if (tableFile is not null)
-                {
-                    lookup.Save(tableFile.FullName);
-                    output.WriteLine($"wrote {tableFile.FullName}");
-                }
+                WorkerPool.MaxThreads = previousThreads; // in-process callers (tests) keep their setting
             }
-            output.WriteLine($"predicted network latency, batch 1: smallest {lookup.Predict(ArchConfig.Min(space)):F3} ms, largest {lookup.Predict(ArchConfig.Max(space)):F3} ms (front end {lookup.Ms(LatencyTable.FrontEndKey):F3} ms per clip on top)");
-            if (doCheck) Check(output, profiler, lookup, space, Positive(parse.GetValue(count), "--count"), parse.GetValue(seed));
-            return 0;
         }));
         return command;
+    }
+
+    private static int Run(ParseResult parse, TextWriter output, FileInfo? tableFile, FileInfo? fromFile, bool doCheck, Option<FileInfo?> model,
+        Option<FileInfo?> spaceFile, Option<int[]> batches, Option<int> repeats, Option<int> warmup, Option<int> count, Option<int> seed)
+    {
+        var (space, logMel, clipSeconds, what) = Space(parse.GetValue(model), parse.GetValue(spaceFile));
+        var batchSizes = parse.GetValue(batches) ?? [1];
+        if (batchSizes.Length == 0 || batchSizes.Any(b => b < 1)) throw new ArgumentException("--batch sizes must be at least 1.");
+        if (!batchSizes.Contains(1)) batchSizes = [1, .. batchSizes];
+        var profiler = new LatencyProfiler(space, new LatencyProfilerOptions
+        {
+            Repeats = Positive(parse.GetValue(repeats), "--repeats"),
+            Warmup = Math.Max(0, parse.GetValue(warmup)),
+            BatchSizes = batchSizes,
+            LogMel = logMel,
+            ClipSeconds = clipSeconds,
+        });
+        output.WriteLine($"space: {what}; engine threads {WorkerPool.MaxThreads}");
+        LatencyTable lookup;
+        if (fromFile is not null && tableFile is null)
+        {
+            lookup = LatencyTable.Load(ModelFiles.Existing(fromFile, "--from"));
+            if (ArchSpace.FromJson(lookup.SpaceJson) != space) throw new ArgumentException($"--from: the table was measured for another space than {what}.");
+        }
+        else
+        {
+            var clock = Stopwatch.StartNew();
+            output.WriteLine($"measuring {profiler.PartCount} parts at batch {string.Join(", ", batchSizes)} ...");
+            lookup = profiler.BuildTable();
+            output.WriteLine($"measured in {clock.Elapsed.TotalSeconds:F1} s; front end (log-mel per clip): {lookup.Ms(LatencyTable.FrontEndKey):F3} ms");
+            if (tableFile is not null)
+            {
+                lookup.Save(tableFile.FullName);
+                output.WriteLine($"wrote {tableFile.FullName}");
+            }
+        }
+        output.WriteLine($"predicted network latency, batch 1: smallest {lookup.Predict(ArchConfig.Min(space)):F3} ms, largest {lookup.Predict(ArchConfig.Max(space)):F3} ms (front end {lookup.Ms(LatencyTable.FrontEndKey):F3} ms per clip on top)");
+        if (doCheck) Check(output, profiler, lookup, space, Positive(parse.GetValue(count), "--count"), parse.GetValue(seed));
+        return 0;
     }
 
     private static int Positive(int v, string name) => v >= 1 ? v : throw new ArgumentException($"{name} must be at least 1, got {v}.");
