@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Packs AecOfa.Engine, AecOfa.Audio, AecOfa.Nas and the AecOfa.Cli tool into a temporary folder, then builds and runs
+# Packs AecOfa.Engine, AecOfa.Audio, AecOfa.Nas, AecOfa.Pipelines and the AecOfa.Cli tool into a temporary folder, then builds and runs
 # a tiny consumer project (tests/PackageConsumer/Program.cs.txt) against that folder ONLY (offline: the other
 # NuGet source is the local global-packages cache, for the packages' own dependencies), and installs and runs the
 # `aecofa` tool from it. Our packages are restored into a temporary NUGET_PACKAGES, so the user's cache is untouched.
@@ -13,7 +13,7 @@ work=$(mktemp -d)
 version="0.1.0-local.$(date +%s)"
 feed="$work/feed"
 start=$SECONDS
-for p in Engine Audio Nas Cli; do
+for p in Engine Audio Nas Pipelines Cli; do
   dotnet pack "src/AecOfa.$p/AecOfa.$p.csproj" -c Release -o "$feed" -p:Version="$version" -p:AECOFA_PACK=1 -nologo -v:q >"$work/pack-$p.log" 2>&1 \
     || { cat "$work/pack-$p.log"; echo "pack-consume: dotnet pack AecOfa.$p failed"; exit 1; }
 done
@@ -43,7 +43,7 @@ cat >"$app/Consumer.csproj" <<XML
     <TreatWarningsAsErrors>true</TreatWarningsAsErrors>
   </PropertyGroup>
   <ItemGroup>
-    <PackageReference Include="AecOfa.Nas" Version="$version" />
+    <PackageReference Include="AecOfa.Pipelines" Version="$version" />
   </ItemGroup>
 </Project>
 XML

@@ -1,5 +1,5 @@
 using AecOfa.Cli;
-using AecOfa.Nas.Latency;
+using AecOfa.Pipelines.Latency;
 using AecOfa.Nas.Space;
 
 namespace AecOfa.Cli.Tests;

@@ -3,7 +3,7 @@ using AecOfa.Audio;
 using AecOfa.Audio.Features;
 using AecOfa.Audio.Wav;
 using AecOfa.Cli;
-using AecOfa.Nas.Inference;
+using AecOfa.Pipelines.Inference;
 using AecOfa.Nas.Space;
 using AecOfa.Nas.Static;
 

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using AecOfa.Nas.Export;
-using AecOfa.Nas.Inference;
+using AecOfa.Pipelines.Inference;
 using AecOfa.Nas.Static;
 
 namespace AecOfa.Cli.Commands;
@@ -19,10 +19,10 @@ public static class ExportCommand
         command.SetAction(parse => CliErrors.Guard(parse.InvocationConfiguration.Error, () =>
         {
             var output = parse.InvocationConfiguration.Output;
-            string path = ModelFiles.Existing(parse.GetValue(model), "model");
+            string path = CliFiles.Existing(parse.GetValue(model), "model");
             var package = StaticNetworkFile.Load(path);
             var frontEnd = new Dictionary<string, string>(package.FrontEnd, StringComparer.Ordinal);
-            if (ModelFiles.ClassNames(parse.GetValue(classes)) is { } names)
+            if (CliFiles.ClassNames(parse.GetValue(classes)) is { } names)
             {
                 if (names.Count != package.Network.Space.Classes)
                     throw new ArgumentException($"--classes names {names.Count} classes, the model has {package.Network.Space.Classes}.");

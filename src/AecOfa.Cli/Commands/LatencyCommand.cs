@@ -2,10 +2,9 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using AecOfa.Audio.Features;
-using AecOfa.Cli.Demo;
 using AecOfa.Engine.Kernels;
-using AecOfa.Nas.Inference;
-using AecOfa.Nas.Latency;
+using AecOfa.Pipelines.Inference;
+using AecOfa.Pipelines.Latency;
 using AecOfa.Nas.Space;
 using AecOfa.Nas.Static;
 
@@ -76,7 +75,7 @@ public static class LatencyCommand
         LatencyTable lookup;
         if (fromFile is not null && tableFile is null)
         {
-            lookup = LatencyTable.Load(ModelFiles.Existing(fromFile, "--from"));
+            lookup = LatencyTable.Load(CliFiles.Existing(fromFile, "--from"));
             if (ArchSpace.FromJson(lookup.SpaceJson) != space) throw new ArgumentException($"--from: the table was measured for another space than {what}.");
         }
         else
@@ -121,19 +120,19 @@ public static class LatencyCommand
         if (model is not null && spaceFile is not null) throw new ArgumentException("give --model or --space, not both.");
         if (model is not null)
         {
-            string path = ModelFiles.Existing(model, "--model");
+            string path = CliFiles.Existing(model, "--model");
             var package = StaticNetworkFile.Load(path);
             var frontEnd = ModelFrontEnd.FromMetadata(package.FrontEnd, package.Network.Space);
             return (package.Network.Space, frontEnd.LogMel, frontEnd.ClipSeconds, $"the space of {path}");
         }
         if (spaceFile is not null)
         {
-            string path = ModelFiles.Existing(spaceFile, "--space");
+            string path = CliFiles.Existing(spaceFile, "--space");
             return (ArchSpace.Load(path), null, null, path);
         }
         var logMel = new LogMelOptions();
         int frames = new LogMelExtractor(logMel).FrameCount(logMel.SampleRate);
-        var space = DemoRunner.BuildSpace(new DemoOptions { OutDir = "." }, logMel.MelBins, frames, 11);
+        var space = Pipelines.SpaceFactory.ForData(Pipelines.Experiment.ExperimentSettings.Demo().Training.WidthMultiplier, elasticResolution: true, logMel.MelBins, frames, 11);
         return (space, logMel, 1.0, $"the demo's (width x{space.WidthMultiplier}, {logMel.MelBins} mel bins x {frames} frames)");
     }
 }

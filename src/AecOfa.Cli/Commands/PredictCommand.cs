@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
-using AecOfa.Nas.Inference;
+using AecOfa.Pipelines.Inference;
 
 namespace AecOfa.Cli.Commands;
 
@@ -33,10 +33,10 @@ public static class PredictCommand
             {
                 HopSeconds = parse.GetValue(hop),
                 Aggregation = parse.GetValue(aggregate) == "mean" ? WindowAggregation.Mean : WindowAggregation.Max,
-                ClassNames = ModelFiles.ClassNames(parse.GetValue(classes)),
+                ClassNames = CliFiles.ClassNames(parse.GetValue(classes)),
             };
-            var classifier = AudioClassifier.Load(ModelFiles.Existing(parse.GetValue(model), "model"), options);
-            var paths = parse.GetValue(files)!.Select(f => ModelFiles.Existing(f, "audio")).ToArray();
+            var classifier = AudioClassifier.Load(CliFiles.Existing(parse.GetValue(model), "model"), options);
+            var paths = parse.GetValue(files)!.Select(f => CliFiles.Existing(f, "audio")).ToArray();
             var results = paths.Select(classifier.Classify).ToList();
             k = Math.Min(k, classifier.ClassNames.Count);
             if (parse.GetValue(json)) output.WriteLine(Json(classifier, results, k));

@@ -13,7 +13,7 @@ public interface IConstraint
 {
     bool IsSatisfied(ArchConfig config);
 
-    /// <summary>The limit in words, e.g. "MACs <= 5,000,000".</summary>
+    /// <summary>The limit in words, e.g. "MACs &lt;= 5,000,000".</summary>
     string Describe();
 
     /// <summary>What <paramref name="config"/> costs in this constraint's unit, e.g. "6,123,456 MACs" (for messages).</summary>

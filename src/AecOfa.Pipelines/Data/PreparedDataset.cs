@@ -217,15 +217,14 @@ public sealed class PreparedDataset : IDisposable
         return Convert.ToHexStringLower(hash.GetHashAndReset());
     }
 
-    /// <summary>The front-end settings stored with every model of this data (see StaticNetworkFile).</summary>
+    /// <summary>The front-end settings stored with every model of this data (see StaticNetworkFile and
+    /// <see cref="Inference.ModelFrontEnd"/>, which reads them back).</summary>
     public Dictionary<string, string> FrontEndMetadata() => new(StringComparer.Ordinal)
     {
-        ["logmel"] = LogMel.ConfigKey,
-        ["sample_rate"] = LogMel.SampleRate.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        ["mel_bins"] = LogMel.MelBins.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        ["clip_seconds"] = ClipSeconds.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
-        ["normalization"] = Normalizer.ToJson(),
-        ["classes"] = string.Join("\n", ClassNames),
+        [Inference.ModelFrontEnd.LogMelKey] = LogMel.ConfigKey,
+        [Inference.ModelFrontEnd.ClipSecondsKey] = ClipSeconds.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
+        [Inference.ModelFrontEnd.NormalizationKey] = Normalizer.ToJson(),
+        [Inference.ModelFrontEnd.ClassesKey] = Inference.ModelFrontEnd.ClassNamesJson(ClassNames),
         ["task"] = Task == TaskKind.SingleLabel ? "single-label" : "multi-label",
     };
 

@@ -56,23 +56,16 @@ public static class ModelFiles
         string? cachePath = null, TextWriter? log = null, IProgress<(int Done, int Total)>? progress = null, CancellationToken cancellationToken = default)
     {
         var package = StaticNetworkFile.Load(modelPath);
-        string Meta(string key) => package.FrontEnd.TryGetValue(key, out var v) ? v
-            : throw new InvalidDataException($"{modelPath}: front-end setting '{key}' is missing; was the model extracted by `aecofa extract` or `aecofa train`?");
-        var logMel = new LogMelOptions
-        {
-            SampleRate = int.Parse(Meta("sample_rate"), NumberStyles.None, CultureInfo.InvariantCulture),
-            MelBins = int.Parse(Meta("mel_bins"), NumberStyles.None, CultureInfo.InvariantCulture),
-        };
-        if (logMel.ConfigKey != Meta("logmel"))
-            throw new InvalidDataException($"{modelPath}: its log-mel front end ({Meta("logmel")}) is not one this version can rebuild ({logMel.ConfigKey}).");
-        double seconds = double.Parse(Meta("clip_seconds"), NumberStyles.Float, CultureInfo.InvariantCulture);
-        var normalizer = FeatureNormalizer.FromJson(Meta("normalization"), $"{modelPath} normalization");
-        var modelClasses = Meta("classes").Split('\n');
+        var frontEnd = Inference.ModelFrontEnd.FromMetadata(package.FrontEnd, package.Network.Space);
+        var normalizer = frontEnd.Normalizer ?? throw new InvalidDataException($"{modelPath}: the model carries no normalization statistics ('{Inference.ModelFrontEnd.NormalizationKey}').");
+        var modelClasses = frontEnd.ClassNames ?? throw new InvalidDataException($"{modelPath}: the model carries no class names ('{Inference.ModelFrontEnd.ClassesKey}'); extract it with `aecofa extract` or train it with `aecofa train`.");
+        var logMel = frontEnd.LogMel;
+        double seconds = frontEnd.ClipSeconds;
 
         string path = Directory.Exists(manifestPath) ? Path.Combine(manifestPath, Manifest.FileName) : manifestPath;
         var manifest = Manifest.Read(path, new ManifestReadOptions(AllowEmptyLabels: true));
         if (!manifest.Classes.Names.SequenceEqual(modelClasses))
-            throw new InvalidDataException($"{path}: its classes ({string.Join(", ", manifest.Classes.Names.Take(8))}{(manifest.Classes.Count > 8 ? ", ..." : "")}) are not the model's ({string.Join(", ", modelClasses.Take(8))}{(modelClasses.Length > 8 ? ", ..." : "")}), in the same order.");
+            throw new InvalidDataException($"{path}: its classes ({string.Join(", ", manifest.Classes.Names.Take(8))}{(manifest.Classes.Count > 8 ? ", ..." : "")}) are not the model's ({string.Join(", ", modelClasses.Take(8))}{(modelClasses.Count > 8 ? ", ..." : "")}), in the same order.");
         if (manifest.IndicesOfSplit(split).Length == 0)
             throw new InvalidDataException($"{path}: split '{split}' has no clips (splits present: {string.Join(", ", manifest.Entries.Select(e => e.Split).Distinct().Order())}).");
         string cache = cachePath ?? modelPath + ".eval.cache";
@@ -93,6 +86,6 @@ public static class ModelFiles
                 targets.AddRange(y.Data);
             }
         }
-        return (ClassificationMetrics.Evaluate(scores.ToArray(), targets.ToArray(), modelClasses.Length), modelClasses);
+        return (ClassificationMetrics.Evaluate(scores.ToArray(), targets.ToArray(), modelClasses.Count), modelClasses);
     }
 }

@@ -1,4 +1,4 @@
-namespace AecOfa.Nas.Inference;
+namespace AecOfa.Pipelines.Inference;
 
 /// <summary>Options of <see cref="AudioClassifier"/>.</summary>
 public sealed record AudioClassifierOptions

@@ -1,4 +1,4 @@
-namespace AecOfa.Nas.Inference;
+namespace AecOfa.Pipelines.Inference;
 
 /// <summary>How a file's clip-level scores are formed from its windows' scores.</summary>
 public enum WindowAggregation

@@ -1,9 +1,9 @@
 using AecOfa.Audio.Features;
-using AecOfa.Nas.Latency;
+using AecOfa.Pipelines.Latency;
 using AecOfa.Nas.Space;
 using AecOfa.Nas.Tests.Supernet;
 
-namespace AecOfa.Nas.Tests.Latency;
+namespace AecOfa.Pipelines.Tests.Latency;
 
 public sealed class LatencyTableTests
 {

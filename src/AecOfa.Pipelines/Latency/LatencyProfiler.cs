@@ -9,7 +9,7 @@ using AecOfa.Nas.Space;
 using AecOfa.Nas.Static;
 using AecOfa.Nas.Supernet;
 
-namespace AecOfa.Nas.Latency;
+namespace AecOfa.Pipelines.Latency;
 
 /// <summary>Options of <see cref="LatencyProfiler"/>.</summary>
 public sealed record LatencyProfilerOptions
@@ -162,7 +162,7 @@ public sealed class LatencyProfiler(ArchSpace space, LatencyProfilerOptions? opt
     {
         ArgumentNullException.ThrowIfNull(table);
         ArgumentNullException.ThrowIfNull(configs);
-        var counter = new Flops.FlopsCounter(_space);
+        var counter = new AecOfa.Nas.Flops.FlopsCounter(_space);
         var rows = new List<LatencyCheckRow>();
         foreach (var config in configs)
         {

@@ -3,7 +3,7 @@ using AecOfa.Audio.Datasets;
 namespace AecOfa.Cli.Commands;
 
 /// <summary>Shared argument checks of the deployment commands (export, predict, latency).</summary>
-internal static class ModelFiles
+internal static class CliFiles
 {
     public static string Existing(FileInfo? file, string what)
     {

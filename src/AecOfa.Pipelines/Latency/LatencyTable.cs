@@ -3,7 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using AecOfa.Nas.Space;
 
-namespace AecOfa.Nas.Latency;
+namespace AecOfa.Pipelines.Latency;
 
 /// <summary>Which statistic of the repeated runs a prediction sums: the median (typical latency on this machine as
 /// it is) or the minimum (closest to the uncontended cost when other processes share the cores).</summary>

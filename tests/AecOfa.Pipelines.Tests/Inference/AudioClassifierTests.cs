@@ -2,9 +2,9 @@ using AecOfa.Audio;
 using AecOfa.Audio.Dsp;
 using AecOfa.Audio.Features;
 using AecOfa.Audio.Wav;
-using AecOfa.Nas.Inference;
+using AecOfa.Pipelines.Inference;
 
-namespace AecOfa.Nas.Tests.Inference;
+namespace AecOfa.Pipelines.Tests.Inference;
 
 public sealed class AudioClassifierTests : IDisposable
 {

@@ -4,7 +4,7 @@ using AecOfa.Audio.Dsp;
 using AecOfa.Audio.Features;
 using AecOfa.Nas.Space;
 
-namespace AecOfa.Nas.Inference;
+namespace AecOfa.Pipelines.Inference;
 
 /// <summary>
 /// The front end a model was trained with, read back from the front-end map of its file

@@ -6,7 +6,7 @@ using AecOfa.Engine;
 using AecOfa.Engine.Ops;
 using AecOfa.Nas.Static;
 
-namespace AecOfa.Nas.Inference;
+namespace AecOfa.Pipelines.Inference;
 
 /// <summary>
 /// Classifies audio with an extracted sub-network file (<see cref="StaticNetworkFile"/>) on this library's engine;

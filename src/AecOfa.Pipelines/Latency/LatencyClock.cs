@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace AecOfa.Nas.Latency;
+namespace AecOfa.Pipelines.Latency;
 
 /// <summary>The time source of latency measurements (a fake one in tests).</summary>
 public interface ILatencyClock

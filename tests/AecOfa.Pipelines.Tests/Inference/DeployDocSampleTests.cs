@@ -1,9 +1,9 @@
 using AecOfa.Audio.Wav;
 using AecOfa.Nas.Export;
-using AecOfa.Nas.Inference;
+using AecOfa.Pipelines.Inference;
 using AecOfa.Nas.Static;
 
-namespace AecOfa.Nas.Tests.Inference;
+namespace AecOfa.Pipelines.Tests.Inference;
 
 /// <summary>The code sample of docs/DEPLOY.md "Using the library", verbatim apart from the file names (the packed
 /// variant runs in tests/pack-consume.sh).</summary>

@@ -1,11 +1,11 @@
 using AecOfa.Audio;
 using AecOfa.Audio.Features;
-using AecOfa.Nas.Inference;
+using AecOfa.Pipelines.Inference;
 using AecOfa.Nas.Space;
 using AecOfa.Nas.Static;
 using AecOfa.Nas.Tests.Supernet;
 
-namespace AecOfa.Nas.Tests.Inference;
+namespace AecOfa.Pipelines.Tests.Inference;
 
 /// <summary>A small model file as the demo writes one: 16 mel bins, 0.5 s clips (51 frames), random weights and BN
 /// statistics, normalization statistics and (optionally) class names in the front-end metadata.</summary>
