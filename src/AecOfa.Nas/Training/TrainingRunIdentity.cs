@@ -15,11 +15,15 @@ internal sealed class TrainingRunIdentity
 {
     public const string Prefix = "train.";
 
+    /// <summary>Trainer options that never change results: where and how often checkpoints go, resume itself, prefetching.</summary>
+    public static readonly IReadOnlySet<string> IgnoredOptions = new HashSet<string>(StringComparer.Ordinal)
+    {
+        nameof(TrainerOptions.CheckpointPath), nameof(TrainerOptions.Resume), nameof(TrainerOptions.CheckpointEverySteps),
+        nameof(TrainerOptions.CheckpointInterval), nameof(TrainerOptions.PrefetchBatches),
+    };
+
     public TrainingRunIdentity(Trainer trainer, IArchNetwork network, ITrainingStrategy strategy, FrozenTeacher? teacher, int examples, long totalSteps)
     {
-        var o = trainer.Options;
-        static string F(float v) => v.ToString("R", CultureInfo.InvariantCulture); // float: "0.1", not 0.10000000149011612
-        static string D(double v) => v.ToString("R", CultureInfo.InvariantCulture);
         Settings = new SortedDictionary<string, string>(StringComparer.Ordinal)
         {
             ["strategy"] = strategy.Describe(),
@@ -29,23 +33,34 @@ internal sealed class TrainingRunIdentity
             ["teacher"] = teacher is null ? "none" : $"{teacher.Config} sha256 {teacher.Identity}",
             ["examples"] = examples.ToString(CultureInfo.InvariantCulture),
             ["total_steps"] = totalSteps.ToString(CultureInfo.InvariantCulture),
-            ["data"] = o.DataIdentity,
-            ["epochs"] = o.Epochs.ToString(CultureInfo.InvariantCulture),
-            ["batch_size"] = o.BatchSize.ToString(CultureInfo.InvariantCulture),
-            ["optimizer"] = o.Optimizer.ToString(),
-            ["learning_rate"] = F(o.PeakLearningRate),
-            ["min_learning_rate"] = F(o.MinLearningRate),
-            ["warmup_epochs"] = D(o.WarmupEpochs),
-            ["momentum"] = F(o.Momentum),
-            ["weight_decay"] = F(o.WeightDecay),
-            ["sum_over_classes"] = o.SumOverClasses ? "true" : "false",
-            ["gradient_clip"] = F(o.GradientClipValue),
-            ["seed"] = o.Seed.ToString(CultureInfo.InvariantCulture),
-            ["task"] = o.Task.ToString(),
-            ["label_smoothing"] = F(o.LabelSmoothing),
-            ["distill_temperature"] = F(o.DistillTemperature),
         };
+        // Every other trainer option, by reflection: a setting added to TrainerOptions later cannot be forgotten here.
+        foreach (var property in typeof(TrainerOptions).GetProperties(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance))
+        {
+            if (IgnoredOptions.Contains(property.Name)) continue;
+            Settings[KeyOf(property.Name)] = Format(property.GetValue(trainer.Options));
+        }
     }
+
+    /// <summary>The setting's name in checkpoints and messages: snake_case, with a few shorter names users know.</summary>
+    internal static string KeyOf(string property) => property switch
+    {
+        nameof(TrainerOptions.PeakLearningRate) => "learning_rate",
+        nameof(TrainerOptions.MinLearningRate) => "min_learning_rate",
+        nameof(TrainerOptions.GradientClipValue) => "gradient_clip",
+        nameof(TrainerOptions.DataIdentity) => "data",
+        _ => System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(property),
+    };
+
+    private static string Format(object? value) => value switch
+    {
+        null => "null",
+        float f => f.ToString("R", CultureInfo.InvariantCulture), // "0.1", not 0.10000000149011612
+        double d => d.ToString("R", CultureInfo.InvariantCulture),
+        bool b => b ? "true" : "false",
+        IFormattable x => x.ToString(null, CultureInfo.InvariantCulture),
+        _ => value.ToString() ?? "",
+    };
 
     public SortedDictionary<string, string> Settings { get; }
 
