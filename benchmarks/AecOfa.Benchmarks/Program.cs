@@ -5,6 +5,7 @@ namespace AecOfa.Benchmarks;
 public static class Program
 {
     // Pick benchmarks with --filter, e.g. dotnet run -c Release --project benchmarks/AecOfa.Benchmarks -- --filter '*Gemm*'
+    // Accuracy predictor vs MACs on a search's measured sub-networks: ... -- predictor SEARCH_JSON SPACE_JSON
     // Logistic regression on per-clip log-mel mean/std (the real-recordings baseline): ... -- logreg MANIFEST [--l2 1e-3]
     // Per-phase / per-op breakdown of the reference training step: ... -- breakdown [largest|smallest] [--network port|static|supernet] [--threads 1,2] [--steps 5]
     public static void Main(string[] args)
@@ -17,6 +18,11 @@ public static class Program
         if (args.Length > 0 && args[0] == "breakdown")
         {
             StepBreakdown.Run(args[1..]);
+            return;
+        }
+        if (args.Length > 2 && args[0] == "predictor")
+        {
+            PredictorCheck.Run(args[1..]);
             return;
         }
         if (args.Length > 1 && args[0] == "logreg")
