@@ -36,6 +36,8 @@ public sealed class TrainCommandTests
     [InlineData("--strategy progressive", "--teacher")]
     [InlineData("--strategy full --learning-rate 20", "--learning-rate = 20")]
     [InlineData("--strategy sandwich --random-subnets 99", "--random-subnets = 99")]
+    [InlineData("--strategy sandwich --student-teacher elsewhere", "--student-teacher")]
+    [InlineData("--strategy standalone --arch smallest --warm-start true", "--warm-start")]
     public void Inconsistent_settings_are_a_clear_error_before_anything_is_written(string options, string named)
     {
         string outDir = NeverWritten();

@@ -35,6 +35,8 @@ public static class TrainCommand
         var randomSubnets = new Option<int>("--random-subnets") { Description = "Sandwich: random sub-networks per step besides the largest and smallest.", DefaultValueFactory = _ => d.RandomSubnets };
         var studentTarget = new Option<string>("--student-target") { Description = "Sandwich: students learn from the teacher only (teacher) or labels + kd (labels+teacher).", DefaultValueFactory = _ => d.StudentTarget };
         studentTarget.AcceptOnlyFromAmong("teacher", "labels+teacher");
+        var studentTeacher = new Option<string>("--student-teacher") { Description = "Sandwich with --teacher: students distill from the frozen teacher (frozen) or from the step's largest sub-network (in-place; the teacher run only gives the starting weights).", DefaultValueFactory = _ => d.StudentTeacher };
+        studentTeacher.AcceptOnlyFromAmong("frozen", "in-place");
         var kdRatio = new Option<float>("--kd-ratio") { Description = "Weight of the distillation loss (kd, progressive).", DefaultValueFactory = _ => d.KdRatio };
         var kdTemperature = new Option<float>("--kd-temperature") { Description = "Temperature of single-label distillation.", DefaultValueFactory = _ => d.KdTemperature };
         var seed = new Option<int>("--seed") { Description = "Seed of weights, data order, sampled sub-networks, dropout and augmentation.", DefaultValueFactory = _ => d.Seed };
@@ -47,7 +49,7 @@ public static class TrainCommand
         var command = new Command("train", "Train a once-for-all supernet (or a scratch / KD baseline) on a manifest of your recordings into a resumable run folder.")
         {
             manifest, output, config, strategy, arch, teacher, epochs, batch, lr, optimizer, width, task, clipSeconds, smoothing, specAugment, mixup,
-            randomSubnets, studentTarget, kdRatio, kdTemperature, seed, cache, recalibration, checkpointMinutes, checkpointSteps, warmStart, resume,
+            randomSubnets, studentTarget, studentTeacher, kdRatio, kdTemperature, seed, cache, recalibration, checkpointMinutes, checkpointSteps, warmStart, resume,
         };
         command.SetAction((parse, ct) => Task.FromResult(CliErrors.Guard(parse.InvocationConfiguration.Error, () =>
         {
@@ -70,6 +72,7 @@ public static class TrainCommand
             if (Given(mixup)) s = s with { Mixup = parse.GetValue(mixup) };
             if (Given(randomSubnets)) s = s with { RandomSubnets = parse.GetValue(randomSubnets) };
             if (Given(studentTarget)) s = s with { StudentTarget = parse.GetValue(studentTarget)! };
+            if (Given(studentTeacher)) s = s with { StudentTeacher = parse.GetValue(studentTeacher)! };
             if (Given(kdRatio)) s = s with { KdRatio = parse.GetValue(kdRatio) };
             if (Given(kdTemperature)) s = s with { KdTemperature = parse.GetValue(kdTemperature) };
             if (Given(seed)) s = s with { Seed = parse.GetValue(seed) };

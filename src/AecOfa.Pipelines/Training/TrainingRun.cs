@@ -90,7 +90,9 @@ public static class TrainingRun
 
         var space = SpaceFactory.ForData(resolved.WidthMultiplier, resolved.ElasticResolution, data.MelBins, data.Frames, data.Classes, resolved.Space);
         var recalibrator = new BnRecalibrator(data.Recalibration, Math.Min(resolved.RecalibrationClips, data.Train.Count), BnRecalibrator.DefaultBatchSize);
-        var teacher = LoadTeacher(resolved, space, recalibrator, log);
+        // A sandwich that distills in place uses the teacher run only for its starting weights.
+        bool inPlace = resolved.Strategy == RunStrategy.Sandwich && resolved.StudentTeacher == "in-place";
+        var teacher = inPlace ? null : LoadTeacher(resolved, space, recalibrator, log);
         ArchConfig? fixedConfig = resolved.Strategy is RunStrategy.Standalone or RunStrategy.Kd ? ResolveArch(resolved.Arch!, space) : null;
         IArchNetwork network = fixedConfig is null ? new OfaSupernet(space, resolved.Seed) : new StaticMbv3Network(space, fixedConfig, resolved.Seed);
         if (resolved.EffectiveWarmStart && network is OfaSupernet supernetToStart) WarmStart(supernetToStart, resolved.Teacher!, log);

@@ -80,6 +80,10 @@ public sealed record TrainingRunSettings
     /// <summary>Sandwich: students learn from the teacher only ("teacher", BigNAS) or labels + kd ("labels+teacher", OFA).</summary>
     public string StudentTarget { get; init; } = "teacher";
 
+    /// <summary>Sandwich with a --teacher run: the students distill from the frozen teacher ("frozen", default) or
+    /// from the step's largest sub-network ("in-place"; the teacher run then only provides the starting weights).</summary>
+    public string StudentTeacher { get; init; } = "frozen";
+
     /// <summary>Weight of the distillation loss (kd, progressive, sandwich with labels+teacher).</summary>
     public float KdRatio { get; init; } = 1f;
 
@@ -128,6 +132,7 @@ public sealed record TrainingRunSettings
         Check(Mixup >= 0 && double.IsFinite(Mixup), "--mixup", Mixup, ">= 0");
         Check(RandomSubnets is >= 0 and <= 16, "--random-subnets", RandomSubnets, "in 0..16");
         Check(StudentTarget is "teacher" or "labels+teacher", "--student-target", StudentTarget, "teacher or labels+teacher");
+        Check(StudentTeacher is "frozen" or "in-place", "--student-teacher", StudentTeacher, "frozen or in-place");
         Check(KdRatio > 0 && float.IsFinite(KdRatio), "--kd-ratio", KdRatio, "a positive number");
         Check(KdTemperature > 0 && float.IsFinite(KdTemperature), "--kd-temperature", KdTemperature, "a positive number");
         Check(WarmStart != true || (Strategy is RunStrategy.Progressive or RunStrategy.Sandwich && !string.IsNullOrWhiteSpace(Teacher)), "--warm-start", WarmStart, "used only by progressive or sandwich runs with a --teacher run folder");
