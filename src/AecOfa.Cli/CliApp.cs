@@ -25,7 +25,8 @@ public static class CliApp
                     _ => null,
                 };
                 bool named = name is not null && e.Message.Contains(name, StringComparison.Ordinal);
-                err.WriteLine($"aecofa: error: {(name is null || named ? "" : name + ": ")}{e.Message}");
+                string message = System.Text.RegularExpressions.Regex.Replace(e.Message, @"\s*\n\s*", " ");
+                err.WriteLine($"aecofa: error: {(name is null || named ? "" : name + ": ")}{message}");
             }
             err.WriteLine($"aecofa: see 'aecofa {string.Join(' ', args.TakeWhile(a => !a.StartsWith('-')).Take(1))} --help'.");
             return Commands.CliErrors.UsageOrInputError;
