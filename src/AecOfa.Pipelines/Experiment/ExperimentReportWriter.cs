@@ -82,7 +82,7 @@ public static class ExperimentReportWriter
         var md = new StringBuilder();
         md.AppendLine("# Once-for-all vs training each budget separately");
         md.AppendLine();
-        md.AppendLine(CultureInfo.InvariantCulture, $"Data: `{s.Manifest}`; metric: test {report.Metric} (search on validation only); seeds: {string.Join(", ", s.Seeds)}; wall time {report.Seconds / 60:F1} min.");
+        md.AppendLine(CultureInfo.InvariantCulture, $"Data: `{s.Manifest}`; metric: test {report.Metric} (search on validation only); seeds: {string.Join(", ", s.Seeds)}; this invocation took {report.Seconds / 60:F1} min (arms finished earlier are read back, not retrained).");
         md.AppendLine(CultureInfo.InvariantCulture, $"Recipe: teacher (full network) {s.TeacherEpochs} epochs; supernet ({s.SupernetStrategy.ToString().ToLowerInvariant()}) {s.SupernetEpochs} epochs; every baseline {s.EffectiveBaselineEpochs} epochs (as many as teacher + supernet), same optimizer ({s.Training.Optimizer}, lr {s.Training.LearningRate.ToString(CultureInfo.InvariantCulture)}, cosine), batch {s.Training.BatchSize}, augmentation (SpecAugment {(s.Training.SpecAugment ? "on" : "off")}, mixup {s.Training.Mixup.ToString(CultureInfo.InvariantCulture)}), width x{s.Training.WidthMultiplier.ToString(CultureInfo.InvariantCulture)}; KD from the same frozen teacher (kd ratio {s.Training.KdRatio.ToString(CultureInfo.InvariantCulture)}).");
         md.AppendLine(CultureInfo.InvariantCulture, $"Search: {s.Search.Strategy}, population {s.Search.Population}, {s.Search.Generations} generations, BN recalibration on {s.Search.RecalibrationClips} training clips.");
         md.AppendLine();

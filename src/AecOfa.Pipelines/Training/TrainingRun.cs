@@ -102,7 +102,6 @@ public static class TrainingRun
         bool fresh = !File.Exists(checkpoint);
         if (fresh) WriteSettings(folder, resolved, space, fixedConfig);
         var strategy = CreateStrategy(resolved, fixedConfig, teacher is not null);
-        var trainTask = resolved.Strategy;
         var trainer = new Trainer(network, strategy, new TrainerOptions
         {
             Epochs = resolved.Epochs,
