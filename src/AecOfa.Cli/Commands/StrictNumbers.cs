@@ -48,18 +48,7 @@ public static class StrictNumbers
     public static Option<double> Double(string name, string description, double defaultValue, double min = double.MinValue, double max = double.MaxValue)
     {
         var option = new Option<double>(name) { Description = description, DefaultValueFactory = _ => defaultValue };
-        option.CustomParser = result =>
-        {
-            string text = Single(result);
-            if (!TryParseDouble(name, text, out double value, out string? error))
-            {
-                result.AddError(error!);
-                return default;
-            }
-            if (value < min || value > max)
-                result.AddError(string.Create(CultureInfo.InvariantCulture, $"{name}: {text} is outside [{min}, {max}]."));
-            return value;
-        };
+        option.CustomParser = result => InRange(result, name, ParseDouble(result, name), min, max);
         return option;
     }
 
@@ -67,19 +56,16 @@ public static class StrictNumbers
     public static Option<int> Int(string name, string description, int defaultValue, int min = int.MinValue, int max = int.MaxValue)
     {
         var option = new Option<int>(name) { Description = description, DefaultValueFactory = _ => defaultValue };
-        option.CustomParser = result =>
-        {
-            string text = Single(result);
-            if (!TryParseInt(name, text, out int value, out string? error))
-            {
-                result.AddError(error!);
-                return default;
-            }
-            if (value < min || value > max)
-                result.AddError(string.Create(CultureInfo.InvariantCulture, $"{name}: {text} is outside [{min}, {max}]."));
-            return value;
-        };
+        option.CustomParser = result => InRange(result, name, ParseInt(result, name), min, max);
         return option;
+    }
+
+    private static T InRange<T>(ArgumentResult result, string name, T value, T min, T max) where T : IComparable<T>, IFormattable
+    {
+        if (result.Errors.Any()) return value; // the parse error already says what is wrong
+        if (value.CompareTo(min) < 0 || value.CompareTo(max) > 0)
+            result.AddError(string.Create(CultureInfo.InvariantCulture, $"{name}: {Single(result)} is outside [{min}, {max}]."));
+        return value;
     }
 
     /// <summary>An option taking one or more ints (each parsed strictly), e.g. "--threads 1 2".</summary>
