@@ -13,7 +13,8 @@ namespace AecOfa.Nas.Training;
 ///   expand  — the two widest ratios, then all (OFA: {4,6} then {3,4,6}); 4 per step; each starts with a channel
 ///             sort (<see cref="Supernet.ChannelSorter"/>) nested inside the widths already trained;
 ///   resolution — only when the space has elastic input resolution: mel bins and hop factor elastic too; 4 per step.
-/// Every choice set of an earlier phase stays elastic in the later ones. A dimension with a single choice adds no phase.
+/// Every choice set of an earlier phase stays elastic in the later ones. A depth or expand dimension with a single
+/// choice adds no phase (the kernel phase is always run: with one kernel it trains the largest alone).
 ///
 /// Length and learning rate scaled to the run (why: OFA's ImageNet schedule is 120 / 25 / 120 / 25 / 120 epochs at
 /// learning rates 3e-2 / 2.5e-3 / 7.5e-3 / 2.5e-3 / 7.5e-3): a run of E epochs gives each phase a share of E
