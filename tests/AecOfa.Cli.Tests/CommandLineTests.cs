@@ -1,18 +1,11 @@
 using AecOfa.Cli;
 using AecOfa.Cli.Bench;
+using static AecOfa.Cli.Tests.CliRunner;
 
 namespace AecOfa.Cli.Tests;
 
 public class CommandLineTests
 {
-    private static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var o = new StringWriter();
-        var e = new StringWriter();
-        int code = CliApp.Run(args, o, e);
-        return (code, o.ToString(), e.ToString());
-    }
-
     [Fact]
     public void Space_PrintsTheReferenceSubnetCounts()
     {

@@ -1,6 +1,7 @@
 using AecOfa.Cli;
 using AecOfa.Pipelines.Latency;
 using AecOfa.Nas.Space;
+using static AecOfa.Cli.Tests.CliRunner;
 
 namespace AecOfa.Cli.Tests;
 
@@ -10,14 +11,6 @@ public sealed class LatencyCommandTests : IDisposable
     private readonly string _dir = Directory.CreateTempSubdirectory("aecofa-cli-latency").FullName;
 
     public void Dispose() => Directory.Delete(_dir, true);
-
-    private static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var o = new StringWriter();
-        var e = new StringWriter();
-        int code = CliApp.Run(args, o, e);
-        return (code, o.ToString(), e.ToString());
-    }
 
     [Fact]
     public void TableAndCheck_OnATinySpace()

@@ -6,6 +6,7 @@ using AecOfa.Cli;
 using AecOfa.Pipelines.Inference;
 using AecOfa.Nas.Space;
 using AecOfa.Nas.Static;
+using static AecOfa.Cli.Tests.CliRunner;
 
 namespace AecOfa.Cli.Tests;
 
@@ -15,14 +16,6 @@ public sealed class PredictCommandTests : IDisposable
     private readonly string _dir = Directory.CreateTempSubdirectory("aecofa-cli-predict").FullName;
 
     public void Dispose() => Directory.Delete(_dir, true);
-
-    private static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var o = new StringWriter();
-        var e = new StringWriter();
-        int code = CliApp.Run(args, o, e);
-        return (code, o.ToString(), e.ToString());
-    }
 
     private string WriteModel(bool withNames)
     {

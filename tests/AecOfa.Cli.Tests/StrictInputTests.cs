@@ -1,19 +1,12 @@
 using AecOfa.Cli;
 using AecOfa.Cli.Commands;
+using static AecOfa.Cli.Tests.CliRunner;
 
 namespace AecOfa.Cli.Tests;
 
 /// <summary>Command-line numbers are culture-invariant and strict; bad values are one-line errors naming the option (exit 2).</summary>
 public class StrictInputTests
 {
-    private static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var o = new StringWriter();
-        var e = new StringWriter();
-        int code = CliApp.Run(args, o, e);
-        return (code, o.ToString(), e.ToString());
-    }
-
     [Theory]
     [InlineData("0.1", 0.1)]
     [InlineData("-2.5e-3", -2.5e-3)]

@@ -1,17 +1,10 @@
 using AecOfa.Cli.Commands;
+using static AecOfa.Cli.Tests.CliRunner;
 
 namespace AecOfa.Cli.Tests;
 
 public sealed class TrainCommandTests
 {
-    private static (int Code, string Output, string Error) Run(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        int code = CliApp.Run(args, output, error);
-        return (code, output.ToString(), error.ToString());
-    }
-
     private static string NeverWritten() => Path.Combine(Path.GetTempPath(), "aecofa-train-never-" + Guid.NewGuid().ToString("N"));
 
     [Theory]
