@@ -115,12 +115,11 @@ public static class ExperimentRun
         var network = r.GetProperty("networks")[0];
         double Score(JsonElement report) => report.GetProperty(headline).GetDouble();
         var test = network.GetProperty("test");
-        var arch = TrainedRun.Open(folder);
         var result = new ArmResult(arm, budget, seed, network.GetProperty("config").GetRawText(), network.GetProperty("macs").GetInt64(), network.GetProperty("params").GetInt64(),
             Score(network.GetProperty("validation")), test.ValueKind == JsonValueKind.Null ? null : Score(test), r.GetProperty("trainingSeconds").GetDouble(), folder);
         if (budget > 0)
             observer.Log?.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"   {arm} @ {BudgetSearch.Format(budget)}: {result.Macs / 1e6:F2}M MACs, val {result.Validation:F4}, test {result.Test:F4} ({result.TrainSeconds:F0} s training, {arch.Space.WidthMultiplier}x width)"));
+                $"   {arm} @ {BudgetSearch.Format(budget)}: {result.Macs / 1e6:F2}M MACs, val {result.Validation:F4}, test {result.Test:F4} ({result.TrainSeconds:F0} s training, {settings.WidthMultiplier}x width)"));
         return result;
     }
 

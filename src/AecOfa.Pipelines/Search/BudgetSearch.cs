@@ -89,9 +89,11 @@ public static class BudgetSearch
         Func<ClassificationReport, double> metric = single ? r => r.Top1Accuracy : r => r.MeanAveragePrecision;
         string metricName = single ? "top-1" : "mAP";
         var recalibrator = new BnRecalibrator(data.Recalibration, Math.Min(settings.RecalibrationClips, data.Train.Count), BnRecalibrator.DefaultBatchSize);
-        var fitness = new CachedFitness(new RecalibratedFitness(new SubnetEvaluator(supernet, recalibrator, data.Validation), metric, metricName));
+        var measured = new RecalibratedFitness(new SubnetEvaluator(supernet, recalibrator, data.Validation), metric, metricName);
+        var fitness = new CachedFitness(measured);
+        // Every evaluated config's full validation report, so a winner is never evaluated twice.
+        var reports = new Dictionary<ArchConfig, ClassificationReport>();
         var testEvaluator = data.Test.Count > 0 ? new SubnetEvaluator(supernet, recalibrator, data.Test) : null;
-        var valEvaluator = new SubnetEvaluator(supernet, recalibrator, data.Validation);
         var costs = new SubnetCostCache(space);
         var evolution = new EvolutionSearchOptions { PopulationSize = settings.Population, Generations = settings.Generations };
         ISearchStrategy strategy = settings.Strategy == "random"
@@ -109,7 +111,8 @@ public static class BudgetSearch
             var progress = bar is null ? null : new Progress<SearchProgress>(p => bar.Report((p.Evaluations, evolution.TotalEvaluations)));
             var result = strategy.Search(space, fitness, [constraint], settings.Seed, progress, cancellationToken);
             foreach (var c in result.Candidates) all.TryAdd(c.Config, c);
-            var val = valEvaluator.Evaluate(result.Best.Config).Report;
+            foreach (var e in measured.Evaluations) reports.TryAdd(e.Config, e.Report);
+            var val = reports[result.Best.Config];
             var test = testEvaluator?.Evaluate(result.Best.Config).Report;
             winners.Add(new BudgetWinner(budget, result.Best, val, test, result.Evaluations, budgetClock.Elapsed.TotalSeconds));
             observer.Log?.WriteLine(string.Create(CultureInfo.InvariantCulture,
