@@ -7,7 +7,7 @@ namespace AecOfa.Benchmarks;
 
 /// <summary>
 /// The training step of the CPU-speed issue for any network, exactly like the torch peer: one fixed random batch
-/// (x ~ N(0, 1) of shape (B, 1, 64, 100), random 0/1 targets (B, 10)), SGD lr 0.01 momentum 0.9 Nesterov; a step is
+/// (x ~ N(0, 1) of shape (B, 1, mel bins, frames), default 64 x 100, random 0/1 targets (B, classes)), SGD lr 0.01 momentum 0.9 Nesterov; a step is
 /// zero grad -> forward (train mode, dropout active) -> BCE with logits -> backward -> optimizer step. With an arena
 /// the whole step runs inside one <see cref="TensorArena"/> scope, so a warm step allocates (almost) nothing.
 /// </summary>
@@ -18,15 +18,18 @@ public sealed class BceTrainingStep
     /// <param name="net">Its parameters are optimized; it is put in training mode.</param>
     /// <param name="forward">Logits (B, 10) of the batch (the network's forward with whatever it needs, e.g. a dropout stream).</param>
     /// <param name="rng">Draws the batch and the targets.</param>
-    public BceTrainingStep(Module net, Func<Tensor, Tensor> forward, Random rng, int batch, bool useArena)
+    /// <param name="input">Mel bins x frames of the batch (default: the reference 64 x 100).</param>
+    public BceTrainingStep(Module net, Func<Tensor, Tensor> forward, Random rng, int batch, bool useArena,
+        (int MelBins, int Frames)? input = null, int classes = ReferenceSubnetSpec.Classes)
     {
         ArgumentNullException.ThrowIfNull(net);
         ArgumentNullException.ThrowIfNull(forward);
         ArgumentNullException.ThrowIfNull(rng);
         _forward = forward;
         Optimizer = new Sgd(net.NamedParameters(), learningRate: 0.01f, momentum: 0.9f, nesterov: true);
-        Input = Tensor.Randn(rng, 1f, batch, 1, ReferenceSubnetSpec.InputH, ReferenceSubnetSpec.InputW);
-        Targets = Tensor.Zeros(batch, ReferenceSubnetSpec.Classes);
+        var (h, w) = input ?? (ReferenceSubnetSpec.InputH, ReferenceSubnetSpec.InputW);
+        Input = Tensor.Randn(rng, 1f, batch, 1, h, w);
+        Targets = Tensor.Zeros(batch, classes);
         var t = Targets.Span;
         for (int i = 0; i < t.Length; i++) t[i] = rng.Next(2);
         Arena = useArena ? new TensorArena() : null;

@@ -6,14 +6,16 @@ using AecOfa.Engine.Kernels;
 namespace AecOfa.Benchmarks;
 
 /// <summary>
-/// `dotnet run -c Release --project benchmarks/AecOfa.Benchmarks -- breakdown [largest|smallest ...] [--network port|static|supernet] [--threads 1,2] [--steps N] [--warmup N] [--unfused] [--no-arena] [--infer] [--by-shape]`:
+/// `dotnet run -c Release --project benchmarks/AecOfa.Benchmarks -- breakdown [largest|smallest ...] [--network port|static|supernet] [--threads 1,2] [--steps N] [--warmup N] [--unfused] [--no-arena] [--infer] [--by-shape] [--width W --input MELSxFRAMES]`:
 /// warms up, then times N training steps per subnet and thread count, and prints samples/s, bytes allocated per
 /// step, CPU time per step of the calling thread (on a loaded machine, with 1 thread, closer to the undisturbed time than
 /// wall time; the op table then uses that clock too)
 /// and the <see cref="OpProfiler"/> table (phases, time per op kind in forward and backward).
 /// --network picks what is trained: the benchmark's port of the reference network (port, default), or the product's
 /// own networks for the same subnet (<see cref="ProductNetworkTrainer"/>): the extracted static network (static) or
-/// the supernet forward (supernet). --unfused and --infer apply to the port only.
+/// the supernet forward (supernet). --unfused and --infer apply to the port only. --width and --input (the libtorch
+/// peer's options of the same name) give the product's networks OFA's width multiplier and a fixed input size, e.g.
+/// the demo's ultra-small regime: --width 0.25 --input 32x51; with them --network defaults to static.
 /// </summary>
 public static class StepBreakdown
 {
@@ -23,7 +25,9 @@ public static class StepBreakdown
         int[] threads = { 1, 2 };
         int steps = 5, warmup = 7;
         bool fuse = true, arena = true, infer = false, byShape = false;
-        string network = "port";
+        string? network = null;
+        double width = 1.0;
+        (int MelBins, int Frames)? input = null;
         for (int i = 0; i < args.Length; i++)
         {
             if (args[i] == "--threads") threads = args[++i].Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
@@ -34,9 +38,16 @@ public static class StepBreakdown
             else if (args[i] == "--by-shape") byShape = true;
             else if (args[i] == "--no-arena") arena = false;
             else if (args[i] == "--network") network = args[++i];
+            else if (args[i] == "--width") width = BenchArgs.PositiveDouble("--width", args[++i]);
+            else if (args[i] == "--input") input = BenchArgs.InputShape(args[++i]);
             else subnets.Add(args[i]);
         }
         if (subnets.Count == 0) subnets.AddRange(new[] { "largest", "smallest" });
+        bool shaped = width != 1.0 || input is not null;
+        network ??= shaped ? "static" : "port";
+        if (shaped && network == "port")
+            throw new ArgumentException("breakdown: --width and --input apply to --network static or supernet (the port is the reference network only).");
+        var space = shaped ? ProductNetworkTrainer.ForShape(width, input?.MelBins ?? ReferenceSubnetSpec.InputH, input?.Frames ?? ReferenceSubnetSpec.InputW) : null;
         ProductNetwork? product = network switch
         {
             "port" => null,
@@ -57,9 +68,10 @@ public static class StepBreakdown
             {
                 WorkerPool.MaxThreads = t;
                 var spec = ReferenceSubnetSpec.ByName(name);
-                var trainer = product is { } p
-                    ? new ProductNetworkTrainer(spec, p, useArena: arena).Training
-                    : new ReferenceSubnetTrainer(spec, useArena: arena, fuseBnActivation: fuse).Training;
+                var productTrainer = product is { } p ? new ProductNetworkTrainer(spec, p, useArena: arena, space: space) : null;
+                var trainer = productTrainer?.Training ?? new ReferenceSubnetTrainer(spec, useArena: arena, fuseBnActivation: fuse).Training;
+                string shape = productTrainer is null ? "" : string.Create(CultureInfo.InvariantCulture,
+                    $", width {width:R}, input {trainer.Input.Shape[2]}x{trainer.Input.Shape[3]}, {productTrainer.Macs / 1e6:F2} M MACs, {productTrainer.Parameters:N0} params");
                 float first = trainer.Step();
                 for (int i = 0; i < warmup; i++) trainer.Step(); // tiered JIT: per-op code runs a few dozen times per step
                 long bytes0 = GC.GetAllocatedBytesForCurrentThread();
@@ -74,7 +86,7 @@ public static class StepBreakdown
                 var profiler = t == 1 ? new OpProfiler(ThreadCpuClock.Now, ThreadCpuClock.TicksPerSecond) { Steps = steps, ByShape = byShape } : new OpProfiler { Steps = steps, ByShape = byShape };
                 for (int i = 0; i < steps; i++) trainer.ProfiledStep(profiler);
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"== {name} ({network}), {t} thread(s){(fuse ? "" : ", unfused BN+act")}{(arena ? "" : ", no arena")}: {trainer.Batch * steps / sec:F1} samples/s ({sec * 1000 / steps:F0} ms/step wall, {cpuMs:F0} ms/step CPU of the calling thread), {bytes:N0} B allocated/step (this thread), loss {first:F4} -> {last:F4}"));
+                    $"== {name} ({network}{shape}), {t} thread(s){(fuse ? "" : ", unfused BN+act")}{(arena ? "" : ", no arena")}: {trainer.Batch * steps / sec:F1} samples/s ({sec * 1000 / steps:F0} ms/step wall, {cpuMs:F0} ms/step CPU of the calling thread), {bytes:N0} B allocated/step (this thread), loss {first:F4} -> {last:F4}"));
                 Console.WriteLine(profiler.Report());
             }
     }

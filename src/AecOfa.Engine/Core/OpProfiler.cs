@@ -72,7 +72,11 @@ public sealed class OpProfiler
         _last = now;
     }
 
-    internal void AddBackward(string op, Tensor output, long ticks) => Add(_backward, Key(op, output), ticks);
+    internal void AddBackward(string op, Tensor output, long ticks)
+    {
+        Add(_backward, Key(op, output), ticks);
+        _last = _clock(); // the next forward op must not absorb the backward pass that ran before it
+    }
 
     private string Key(string op, Tensor output) => ByShape ? $"{op} {string.Join('x', output.Shape)}" : op;
 
