@@ -8,6 +8,7 @@ public static class Program
     // Accuracy predictor vs MACs on a search's measured sub-networks: ... -- predictor SEARCH_JSON SPACE_JSON
     // Logistic regression on per-clip log-mel mean/std (the real-recordings baseline): ... -- logreg MANIFEST [--l2 1e-3]
     // Per-phase / per-op breakdown of the reference training step: ... -- breakdown [largest|smallest] [--network port|static|supernet] [--threads 1,2] [--steps 5] [--width 0.25 --input 32x51]
+    // Planar vs channels-last depthwise on the demo space's layers (decides DepthwiseConv.UseChannelsLast): ... -- depthwise-probe
     // The demo's sandwich step vs the sum of its sub-networks' static steps (the cost of weight sharing): ... -- sandwich [--threads 1,2] [--by-op]
     public static void Main(string[] args)
     {
@@ -19,6 +20,11 @@ public static class Program
         if (args.Length > 0 && args[0] == "breakdown")
         {
             StepBreakdown.Run(args[1..]);
+            return;
+        }
+        if (args.Length > 0 && args[0] == "depthwise-probe")
+        {
+            DepthwiseLayoutProbe.Run(args[1..]);
             return;
         }
         if (args.Length > 0 && args[0] == "sandwich")

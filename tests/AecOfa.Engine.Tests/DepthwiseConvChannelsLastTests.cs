@@ -121,7 +121,7 @@ public class DepthwiseConvChannelsLastTests
     }
 
     [Fact]
-    public void AutomaticChoice_TakesChannelsLastOnlyForSmallKernelsOnSmallStridedOrNarrowMaps()
+    public void AutomaticChoice_TakesChannelsLastForStridedSmallMaps_NarrowMapsAt3x3_AndTinyMapsAtAnyKernel()
     {
         ConvGeometry Dw(int c, int h, int w, int k, int s) => ConvGeometry.Square(32, c, c, h, w, k, s, k / 2, c);
         Assert.True(DepthwiseConv.UseChannelsLast(Dw(72, 16, 25, 3, 2)));
@@ -130,7 +130,11 @@ public class DepthwiseConvChannelsLastTests
         Assert.True(DepthwiseConv.UseChannelsLast(Dw(48, 32, 50, 3, 2)));
         Assert.False(DepthwiseConv.UseChannelsLast(Dw(48, 64, 100, 3, 2))); // large map: planar
         Assert.False(DepthwiseConv.UseChannelsLast(Dw(72, 16, 25, 3, 1))); // stride 1, wide: planar
-        Assert.False(DepthwiseConv.UseChannelsLast(Dw(336, 4, 7, 7, 1)));  // 7x7: planar
+        Assert.True(DepthwiseConv.UseChannelsLast(Dw(336, 4, 7, 7, 1)));   // tiny map: most 7x7 taps are padding, skipped
+        Assert.True(DepthwiseConv.UseChannelsLast(Dw(240, 2, 4, 5, 1)));
+        Assert.True(DepthwiseConv.UseChannelsLast(Dw(96, 8, 13, 7, 2)));   // strided: any kernel
+        Assert.False(DepthwiseConv.UseChannelsLast(Dw(96, 8, 13, 7, 1)));  // 8x13 stride 1 at 7x7: planar
+        Assert.False(DepthwiseConv.UseChannelsLast(Dw(48, 16, 26, 5, 1))); // wide stride 1: planar
         Assert.False(DepthwiseConv.UseChannelsLast(Dw(7, 4, 7, 3, 2)));    // under one vector of channels
     }
 

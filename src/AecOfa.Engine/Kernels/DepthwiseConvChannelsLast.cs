@@ -29,17 +29,23 @@ public static unsafe partial class DepthwiseConv
     private const int ChannelsLastChunk = 8;
 
     /// <summary>
-    /// Channels-last wins where the planar layout cannot keep its vectors full, at 3x3 and smaller kernels: strided
-    /// convolutions and narrow maps (measured in benchmarks/RESULTS.md: 1.5-2.5x at 16x25 and 8x13 stride 2 and at 4x7).
-    /// At 5x5 and 7x7 the planar kernels reuse each loaded row over more taps, and on wide stride-1 maps (16x25 and
-    /// up) their vectors are full while channels-last pays its transposes: planar there. The 32x50 stride-2 layer is
-    /// close: planar wins when its data sit in cache, channels-last inside a training step, where they come from
-    /// memory (forward + backward 6.1-6.5 ms planar, 4.7-5.2 ms channels-last per step at 1 thread, batch 32).
-    /// Below 8 channels there is no whole vector: planar.
+    /// Channels-last wins where the planar layout cannot keep its vectors full: strided convolutions at every kernel
+    /// size, narrow maps (under 16 output columns) at 3x3, and the tiny maps of the late stages (4x7, 2x4) at every
+    /// kernel size, where it also skips the taps that fall on the padding (most of a 7x7 kernel on a 4x7 map).
+    /// On wide stride-1 maps the planar vectors are full, and at 5x5 / 7x7 on 8x13 and up planar reuses each loaded
+    /// row over more taps while channels-last pays its transposes: planar there. Measured per layer of the demo's
+    /// space (`benchmarks ... depthwise-probe`, RESULTS.md): channels-last 1.3-3.5x on 4x7 / 2x4 at k 5/7, 1.4-2.4x
+    /// on strided 16x26 / 8x13, a tie at 32x51 stride 2 k7. Below 8 channels there is no whole vector: planar.
     /// </summary>
     internal static bool UseChannelsLast(in ConvGeometry g)
-        => g.InChannels >= ChannelsLastChunk && g.KernelH * g.KernelW <= 9 && g.InH * g.InW <= ChannelsLastMaxInputPositions
-           && (g.StrideH > 1 || g.StrideW > 1 || g.OutW < 16);
+    {
+        if (g.InChannels < ChannelsLastChunk || g.InH * g.InW > ChannelsLastMaxInputPositions) return false;
+        if (g.StrideH > 1 || g.StrideW > 1) return true;
+        return g.OutW < 16 && (g.KernelH * g.KernelW <= 9 || g.InH * g.InW <= ChannelsLastTinyMapPositions);
+    }
+
+    /// <summary>Maps up to this many positions (4x7 = 28, 2x4 = 8) go channels-last at any kernel size.</summary>
+    private const int ChannelsLastTinyMapPositions = 32;
 
     /// <summary>Largest input map (H*W) that goes channels-last (32x50 does).</summary>
     private const int ChannelsLastMaxInputPositions = 2048;
@@ -137,40 +143,87 @@ public static unsafe partial class DepthwiseConv
         finally { ArrayPool<float>.Shared.Return(arr); }
     }
 
-    /// <summary>yT[(i, j), c] = sum over taps in (u, v) order of xp[(i*sH + u, j*sW + v), c] * wT[(u, v), c], one FMA chain.</summary>
+    /// <summary>
+    /// yT[(i, j), c] = sum over taps in (u, v) order of xp[(i*sH + u, j*sW + v), c] * wT[(u, v), c], one FMA chain per
+    /// element. Taps that fall on the zero border are skipped (they would add exact zeros: same bits), which at 5x5 and
+    /// 7x7 on the 2x4 .. 8x13 maps of the late stages is most of them. Four outputs of a row run together (four
+    /// independent chains sharing each weight load) over the union of their tap ranges; taps of that union outside one
+    /// output's own range read the zero border, so every chain still sees the same nonzero terms in the same order.
+    /// </summary>
     private static void CorrelateChannelsLast(in ConvGeometry g, float* xp, int wp, float* wT, float* yT, int cr)
     {
-        int kh = g.KernelH, kw = g.KernelW, oh = g.OutH, ow = g.OutW, cv = Vector256.IsHardwareAccelerated ? cr & ~7 : 0;
-        long rowStep = (long)wp * cr;
+        int kh = g.KernelH, kw = g.KernelW, oh = g.OutH, ow = g.OutW, sh = g.StrideH, sw = g.StrideW;
+        int cv = Vector256.IsHardwareAccelerated ? cr & ~7 : 0;
+        long rowStep = (long)wp * cr, colStep = (long)sw * cr;
         for (int i = 0; i < oh; i++)
-            for (int j = 0; j < ow; j++)
+        {
+            int uLo = Math.Max(0, g.PadH - i * sh), uHi = Math.Min(kh, g.InH + g.PadH - i * sh);
+            int j = 0;
+            for (; j + 4 <= ow; j += 4)
             {
-                float* xb = xp + ((long)i * g.StrideH * wp + (long)j * g.StrideW) * cr;
+                int vLo = Math.Max(0, g.PadW - (j + 3) * sw), vHi = Math.Min(kw, g.InW + g.PadW - j * sw);
+                float* xb = xp + ((long)i * sh * wp + (long)j * sw) * cr;
                 float* yb = yT + ((long)i * ow + j) * cr;
                 for (int c = 0; c < cv; c += 8)
                 {
-                    var acc = Vector256<float>.Zero;
-                    float* wt = wT + c;
-                    for (int u = 0; u < kh; u++)
+                    Vector256<float> a0 = default, a1 = default, a2 = default, a3 = default;
+                    for (int u = uLo; u < uHi; u++)
                     {
                         float* xr = xb + u * rowStep + c;
-                        for (int v = 0; v < kw; v++, wt += cr)
-                            acc = Vector256.FusedMultiplyAdd(Vector256.Load(xr + (long)v * cr), Vector256.Load(wt), acc);
+                        float* wr = wT + (long)u * kw * cr + c;
+                        for (int v = vLo; v < vHi; v++)
+                        {
+                            var wv = Vector256.Load(wr + (long)v * cr);
+                            float* xq = xr + (long)v * cr;
+                            a0 = Vector256.FusedMultiplyAdd(Vector256.Load(xq), wv, a0);
+                            a1 = Vector256.FusedMultiplyAdd(Vector256.Load(xq + colStep), wv, a1);
+                            a2 = Vector256.FusedMultiplyAdd(Vector256.Load(xq + 2 * colStep), wv, a2);
+                            a3 = Vector256.FusedMultiplyAdd(Vector256.Load(xq + 3 * colStep), wv, a3);
+                        }
                     }
-                    acc.Store(yb + c);
+                    a0.Store(yb + c);
+                    a1.Store(yb + cr + c);
+                    a2.Store(yb + 2 * cr + c);
+                    a3.Store(yb + 3 * cr + c);
                 }
-                for (int c = cv; c < cr; c++)
-                {
-                    float acc = 0f;
-                    float* wt = wT + c;
-                    for (int u = 0; u < kh; u++)
-                    {
-                        float* xr = xb + u * rowStep + c;
-                        for (int v = 0; v < kw; v++, wt += cr) acc = MathF.FusedMultiplyAdd(xr[(long)v * cr], *wt, acc);
-                    }
-                    yb[c] = acc;
-                }
+                for (int b = 0; b < 4; b++)
+                    CorrelateOneOutput(xb + b * colStep, wT, yb + b * cr, cv, cr, uLo, uHi, vLo, vHi, rowStep, kw);
             }
+            for (; j < ow; j++)
+            {
+                int vLo = Math.Max(0, g.PadW - j * sw), vHi = Math.Min(kw, g.InW + g.PadW - j * sw);
+                CorrelateOneOutput(xp + ((long)i * sh * wp + (long)j * sw) * cr, wT, yT + ((long)i * ow + j) * cr, 0, cr, uLo, uHi, vLo, vHi, rowStep, kw);
+            }
+        }
+    }
+
+    /// <summary>One output position's channels [c0, cr) over taps [uLo, uHi) x [vLo, vHi): vectors of 8, then a scalar tail.</summary>
+    private static void CorrelateOneOutput(float* xb, float* wT, float* yb, int c0, int cr, int uLo, int uHi, int vLo, int vHi, long rowStep, int kw)
+    {
+        int cv = Vector256.IsHardwareAccelerated ? cr & ~7 : 0, c = c0;
+        for (; c < cv; c += 8)
+        {
+            var acc = Vector256<float>.Zero;
+            for (int u = uLo; u < uHi; u++)
+            {
+                float* xr = xb + u * rowStep + c;
+                float* wr = wT + (long)u * kw * cr + c;
+                for (int v = vLo; v < vHi; v++)
+                    acc = Vector256.FusedMultiplyAdd(Vector256.Load(xr + (long)v * cr), Vector256.Load(wr + (long)v * cr), acc);
+            }
+            acc.Store(yb + c);
+        }
+        for (; c < cr; c++)
+        {
+            float acc = 0f;
+            for (int u = uLo; u < uHi; u++)
+            {
+                float* xr = xb + u * rowStep + c;
+                float* wr = wT + (long)u * kw * cr + c;
+                for (int v = vLo; v < vHi; v++) acc = MathF.FusedMultiplyAdd(xr[(long)v * cr], wr[(long)v * cr], acc);
+            }
+            yb[c] = acc;
+        }
     }
 
     /// <summary>
@@ -199,8 +252,7 @@ public static unsafe partial class DepthwiseConv
                     BlockTranspose.Transpose(gy + ((long)n * ch + c0) * ohw, cr, ohw, ohw, gyT, cr, add: false);
                     if (doGx)
                     {
-                        new Span<float>(gxp, s.Padded).Clear();
-                        ScatterInputGradientChannelsLast(g, gyT, wT, gxp, s.Wp, cr);
+                        GatherInputGradientChannelsLast(g, gyT, wT, gxp, s.Wp, cr);
                         AddFromPaddedChannelsLast(g, gxp, s.Wp, cr, gx + ((long)n * ch + c0) * hw, compact, gxAccumulate);
                     }
                     if (doGw)
@@ -218,86 +270,186 @@ public static unsafe partial class DepthwiseConv
     }
 
     /// <summary>
-    /// gxp[(i*sH + u, j*sW + v), c] += gyT[(i, j), c] * wT[(u, v), c] over outputs in row-major order: an input element
-    /// receives its taps with u, v descending, as in the planar kernel's gather.
+    /// The input gradient of every interior element of the padded (Hp, Wp, cr) buffer, gathered in registers:
+    /// gxp[(p, q), c] = sum of gyT[(i, j), c] * wT[(u, v), c] over the outputs (i, j) that tap it, in the outputs'
+    /// row-major order (u, v descending) — the order in which the planar kernel and a scatter from zero add them, so the
+    /// bits are the same — one FMA chain from zero per element, two channel vectors at a time. The border is not written.
     /// </summary>
-    private static void ScatterInputGradientChannelsLast(in ConvGeometry g, float* gyT, float* wT, float* gxp, int wp, int cr)
+    private static void GatherInputGradientChannelsLast(in ConvGeometry g, float* gyT, float* wT, float* gxp, int wp, int cr)
     {
-        int kh = g.KernelH, kw = g.KernelW, oh = g.OutH, ow = g.OutW, cv = Vector256.IsHardwareAccelerated ? cr & ~7 : 0;
-        long rowStep = (long)wp * cr;
-        for (int i = 0; i < oh; i++)
-            for (int j = 0; j < ow; j++)
+        int kh = g.KernelH, kw = g.KernelW, oh = g.OutH, ow = g.OutW, sh = g.StrideH, sw = g.StrideW;
+        int cv = Vector256.IsHardwareAccelerated ? cr & ~7 : 0;
+        // Per input column q: the largest tap v that reaches it (v = qq - j*sW, outputs j ascending), its output j and
+        // the number of such taps; no divisions inside the position loop.
+        int* v0 = stackalloc int[g.InW];
+        int* j0 = stackalloc int[g.InW];
+        int* nv = stackalloc int[g.InW];
+        for (int q = 0; q < g.InW; q++)
+        {
+            int qq = q + g.PadW;
+            int vMin = Math.Max(0, qq - (ow - 1) * sw), vMax = Math.Min(kw - 1, qq);
+            int v = vMax - PositiveMod(vMax - qq, sw);
+            v0[q] = v;
+            j0[q] = (qq - v) / sw;
+            nv[q] = v >= vMin ? (v - vMin) / sw + 1 : 0;
+        }
+        // Walking the taps: next output column = next gy position (+cr), tap v - sW (-sW*cr); next output row = +ow*cr,
+        // tap u - sH (-sH*kw*cr).
+        long gyNextRow = (long)ow * cr, wNextCol = (long)sw * cr, wNextRow = (long)sh * kw * cr;
+        for (int p = 0; p < g.InH; p++)
+        {
+            int pp = p + g.PadH;
+            int uMin = Math.Max(0, pp - (oh - 1) * sh), uMax = Math.Min(kh - 1, pp);
+            int u0 = uMax - PositiveMod(uMax - pp, sh), i0 = (pp - u0) / sh;
+            int nu = u0 >= uMin ? (u0 - uMin) / sh + 1 : 0;
+            for (int q = 0; q < g.InW; q++)
             {
-                float* gb = gxp + ((long)i * g.StrideH * wp + (long)j * g.StrideW) * cr;
-                float* gyb = gyT + ((long)i * ow + j) * cr;
-                for (int c = 0; c < cv; c += 8)
+                int n = nv[q];
+                float* gy0 = gyT + ((long)i0 * ow + j0[q]) * cr;
+                float* w0 = wT + ((long)u0 * kw + v0[q]) * cr;
+                float* gb = gxp + ((long)pp * wp + q + g.PadW) * cr;
+                int c = 0;
+                for (; c + 32 <= cv; c += 32)
                 {
-                    var d = Vector256.Load(gyb + c);
-                    float* wt = wT + c;
-                    for (int u = 0; u < kh; u++)
+                    Vector256<float> a0 = default, a1 = default, a2 = default, a3 = default;
+                    float* dr = gy0 + c, wr = w0 + c;
+                    for (int a = 0; a < nu; a++, dr += gyNextRow, wr -= wNextRow)
                     {
-                        float* gr = gb + u * rowStep + c;
-                        for (int v = 0; v < kw; v++, wt += cr)
+                        float* d = dr, w = wr;
+                        for (int b = 0; b < n; b++, d += cr, w -= wNextCol)
                         {
-                            float* q = gr + (long)v * cr;
-                            Vector256.FusedMultiplyAdd(d, Vector256.Load(wt), Vector256.Load(q)).Store(q);
+                            a0 = Vector256.FusedMultiplyAdd(Vector256.Load(d), Vector256.Load(w), a0);
+                            a1 = Vector256.FusedMultiplyAdd(Vector256.Load(d + 8), Vector256.Load(w + 8), a1);
+                            a2 = Vector256.FusedMultiplyAdd(Vector256.Load(d + 16), Vector256.Load(w + 16), a2);
+                            a3 = Vector256.FusedMultiplyAdd(Vector256.Load(d + 24), Vector256.Load(w + 24), a3);
                         }
                     }
+                    a0.Store(gb + c);
+                    a1.Store(gb + c + 8);
+                    a2.Store(gb + c + 16);
+                    a3.Store(gb + c + 24);
                 }
-                for (int c = cv; c < cr; c++)
+                for (; c < cv; c += 8)
                 {
-                    float d = gyb[c];
-                    float* wt = wT + c;
-                    for (int u = 0; u < kh; u++)
+                    var a0 = Vector256<float>.Zero;
+                    float* dr = gy0 + c, wr = w0 + c;
+                    for (int a = 0; a < nu; a++, dr += gyNextRow, wr -= wNextRow)
                     {
-                        float* gr = gb + u * rowStep + c;
-                        for (int v = 0; v < kw; v++, wt += cr)
-                        {
-                            float* q = gr + (long)v * cr;
-                            *q = MathF.FusedMultiplyAdd(d, *wt, *q);
-                        }
+                        float* d = dr, w = wr;
+                        for (int b = 0; b < n; b++, d += cr, w -= wNextCol)
+                            a0 = Vector256.FusedMultiplyAdd(Vector256.Load(d), Vector256.Load(w), a0);
                     }
+                    a0.Store(gb + c);
+                }
+                for (; c < cr; c++)
+                {
+                    float acc = 0f;
+                    float* dr = gy0 + c, wr = w0 + c;
+                    for (int a = 0; a < nu; a++, dr += gyNextRow, wr -= wNextRow)
+                    {
+                        float* d = dr, w = wr;
+                        for (int b = 0; b < n; b++, d += cr, w -= wNextCol) acc = MathF.FusedMultiplyAdd(*d, *w, acc);
+                    }
+                    gb[c] = acc;
                 }
             }
+        }
     }
+
+    private static int PositiveMod(int a, int m) => ((a % m) + m) % m;
+
+    /// <summary>ceil(a / b) for b > 0 and any sign of a.</summary>
+    private static int CeilDiv(int a, int b) => a >= 0 ? (a + b - 1) / b : -(-a / b);
 
     /// <summary>
     /// gwT[(u, v), c] += (sum over this clip's outputs of xp[(i*sH + u, j*sW + v), c] * gyT[(i, j), c]): a register
-    /// chain per tap and clip, then one add per clip in batch order.
+    /// chain per tap and clip over the outputs in row-major order, then one add per clip in batch order. Outputs whose
+    /// tap falls on the zero border are skipped (exact zeros); four taps of a kernel row run together (four chains
+    /// sharing each gradient load) over the union of their output ranges, the extra terms reading the zero border.
     /// </summary>
     private static void AccumulateWeightGradientChannelsLast(in ConvGeometry g, float* xp, int wp, float* gyT, float* gwT, int cr)
     {
-        int kh = g.KernelH, kw = g.KernelW, oh = g.OutH, ow = g.OutW, cv = Vector256.IsHardwareAccelerated ? cr & ~7 : 0;
-        long rowStep = (long)wp * cr, colStep = (long)g.StrideW * cr, outRowStep = (long)g.StrideH * rowStep;
-        for (int c = 0; c < cv; c += 8)
-            for (int u = 0; u < kh; u++)
-                for (int v = 0; v < kw; v++)
+        int kh = g.KernelH, kw = g.KernelW, oh = g.OutH, ow = g.OutW, sh = g.StrideH, sw = g.StrideW;
+        int cv = Vector256.IsHardwareAccelerated ? cr & ~7 : 0;
+        long rowStep = (long)wp * cr, colStep = (long)sw * cr, outRowStep = (long)sh * rowStep;
+        for (int u = 0; u < kh; u++)
+        {
+            // Outputs i whose row i*sH + u is interior: PadH <= i*sH + u < PadH + InH.
+            int iLo = Math.Max(0, CeilDiv(g.PadH - u, sh)), iHi = Math.Min(oh, CeilDiv(g.PadH + g.InH - u, sh));
+            int v = 0;
+            for (; v + 4 <= kw; v += 4)
+            {
+                int jLo = Math.Max(0, CeilDiv(g.PadW - (v + 3), sw)), jHi = Math.Min(ow, CeilDiv(g.PadW + g.InW - v, sw));
+                for (int c = 0; c < cv; c += 8)
                 {
-                    var acc = Vector256<float>.Zero;
-                    float* xr = xp + u * rowStep + (long)v * cr + c;
-                    float* gr = gyT + c;
-                    for (int i = 0; i < oh; i++, xr += outRowStep)
+                    Vector256<float> a0 = default, a1 = default, a2 = default, a3 = default;
+                    for (int i = iLo; i < iHi; i++)
                     {
-                        float* xq = xr;
-                        for (int j = 0; j < ow; j++, xq += colStep, gr += cr)
-                            acc = Vector256.FusedMultiplyAdd(Vector256.Load(xq), Vector256.Load(gr), acc);
+                        float* xq = xp + i * outRowStep + u * rowStep + (long)jLo * colStep + (long)v * cr + c;
+                        float* gr = gyT + ((long)i * ow + jLo) * cr + c;
+                        for (int j = jLo; j < jHi; j++, xq += colStep, gr += cr)
+                        {
+                            var d = Vector256.Load(gr);
+                            a0 = Vector256.FusedMultiplyAdd(Vector256.Load(xq), d, a0);
+                            a1 = Vector256.FusedMultiplyAdd(Vector256.Load(xq + cr), d, a1);
+                            a2 = Vector256.FusedMultiplyAdd(Vector256.Load(xq + 2 * cr), d, a2);
+                            a3 = Vector256.FusedMultiplyAdd(Vector256.Load(xq + 3 * cr), d, a3);
+                        }
                     }
                     float* dst = gwT + (u * kw + v) * cr + c;
-                    (Vector256.Load(dst) + acc).Store(dst);
+                    (Vector256.Load(dst) + a0).Store(dst);
+                    (Vector256.Load(dst + cr) + a1).Store(dst + cr);
+                    (Vector256.Load(dst + 2 * cr) + a2).Store(dst + 2 * cr);
+                    (Vector256.Load(dst + 3 * cr) + a3).Store(dst + 3 * cr);
                 }
-        for (int c = cv; c < cr; c++)
-            for (int u = 0; u < kh; u++)
-                for (int v = 0; v < kw; v++)
+                for (int b = 0; b < 4; b++) WeightGradientOneTap(xp, gyT, gwT, cv, cr, u, v + b, kw, iLo, iHi, jLo, jHi, ow, rowStep, colStep, outRowStep);
+            }
+            for (; v < kw; v++)
+            {
+                int jLo = Math.Max(0, CeilDiv(g.PadW - v, sw)), jHi = Math.Min(ow, CeilDiv(g.PadW + g.InW - v, sw));
+                WeightGradientOneTap(xp, gyT, gwT, 0, cr, u, v, kw, iLo, iHi, jLo, jHi, ow, rowStep, colStep, outRowStep);
+            }
+        }
+    }
+
+    /// <summary>One tap's weight gradient for channels [c0, cr) over outputs [iLo, iHi) x [jLo, jHi): vectors, then a scalar tail.</summary>
+    private static void WeightGradientOneTap(float* xp, float* gyT, float* gwT, int c0, int cr, int u, int v, int kw,
+        int iLo, int iHi, int jLo, int jHi, int ow, long rowStep, long colStep, long outRowStep)
+    {
+        int cv = Vector256.IsHardwareAccelerated ? cr & ~7 : 0, c = c0;
+        for (; c < cv; c += 8)
+        {
+            // Four partial chains (outputs j, j+1, j+2, j+3 of a row), summed at the end: one chain over a 16x26 map is
+            // 416 dependent FMAs, latency-bound.
+            Vector256<float> a0 = default, a1 = default, a2 = default, a3 = default;
+            for (int i = iLo; i < iHi; i++)
+            {
+                float* xq = xp + i * outRowStep + u * rowStep + (long)jLo * colStep + (long)v * cr + c;
+                float* gr = gyT + ((long)i * ow + jLo) * cr + c;
+                int j = jLo;
+                for (; j + 4 <= jHi; j += 4, xq += 4 * colStep, gr += 4 * cr)
                 {
-                    float acc = 0f;
-                    float* xr = xp + u * rowStep + (long)v * cr + c;
-                    float* gr = gyT + c;
-                    for (int i = 0; i < oh; i++, xr += outRowStep)
-                    {
-                        float* xq = xr;
-                        for (int j = 0; j < ow; j++, xq += colStep, gr += cr) acc = MathF.FusedMultiplyAdd(*xq, *gr, acc);
-                    }
-                    gwT[(u * kw + v) * cr + c] += acc;
+                    a0 = Vector256.FusedMultiplyAdd(Vector256.Load(xq), Vector256.Load(gr), a0);
+                    a1 = Vector256.FusedMultiplyAdd(Vector256.Load(xq + colStep), Vector256.Load(gr + cr), a1);
+                    a2 = Vector256.FusedMultiplyAdd(Vector256.Load(xq + 2 * colStep), Vector256.Load(gr + 2 * cr), a2);
+                    a3 = Vector256.FusedMultiplyAdd(Vector256.Load(xq + 3 * colStep), Vector256.Load(gr + 3 * cr), a3);
                 }
+                for (; j < jHi; j++, xq += colStep, gr += cr)
+                    a0 = Vector256.FusedMultiplyAdd(Vector256.Load(xq), Vector256.Load(gr), a0);
+            }
+            float* dst = gwT + (u * kw + v) * cr + c;
+            (Vector256.Load(dst) + ((a0 + a1) + (a2 + a3))).Store(dst);
+        }
+        for (; c < cr; c++)
+        {
+            float acc = 0f;
+            for (int i = iLo; i < iHi; i++)
+            {
+                float* xq = xp + i * outRowStep + u * rowStep + (long)jLo * colStep + (long)v * cr + c;
+                float* gr = gyT + ((long)i * ow + jLo) * cr + c;
+                for (int j = jLo; j < jHi; j++, xq += colStep, gr += cr) acc = MathF.FusedMultiplyAdd(*xq, *gr, acc);
+            }
+            gwT[(u * kw + v) * cr + c] += acc;
+        }
     }
 }
