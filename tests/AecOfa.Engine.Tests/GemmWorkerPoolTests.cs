@@ -94,6 +94,33 @@ public class GemmWorkerPoolTests
     }
 
     [Fact]
+    public void CallingThreadLimit_CapsOnlyTheCallingThread_AndNeverRaisesThePoolLimit()
+    {
+        int saved = WorkerPool.MaxThreads;
+        try
+        {
+            WorkerPool.MaxThreads = 3;
+            WorkerPool.CallingThreadLimit = 1;
+            Assert.Equal(1, WorkerPool.MaxThreads);
+            int seenElsewhere = 0;
+            var other = new Thread(() => seenElsewhere = WorkerPool.MaxThreads);
+            other.Start();
+            other.Join();
+            Assert.Equal(3, seenElsewhere); // another thread keeps the process-wide limit
+            WorkerPool.CallingThreadLimit = 8;
+            Assert.Equal(3, WorkerPool.MaxThreads); // a cap, not a raise
+            Assert.Throws<ArgumentOutOfRangeException>(() => WorkerPool.CallingThreadLimit = -1);
+            WorkerPool.CallingThreadLimit = 0;
+            Assert.Equal(3, WorkerPool.MaxThreads);
+        }
+        finally
+        {
+            WorkerPool.CallingThreadLimit = 0;
+            WorkerPool.MaxThreads = saved;
+        }
+    }
+
+    [Fact]
     public void For_SteadyState_AllocatesNothingOnTheCaller()
     {
         var body = new MarkBody { Hits = new int[64], RangeStarts = new int[64] };

@@ -26,10 +26,11 @@ public static class ExperimentCommand
         var width = new Option<double>("--width-multiplier") { Description = "Width multiplier of the space.", DefaultValueFactory = _ => d.Training.WidthMultiplier };
         var noHuman = new Option<bool>("--no-human-baselines") { Description = "Skip the width-scaled MobileNetV3 baselines." };
         var population = new Option<int>("--population") { Description = "Search population.", DefaultValueFactory = _ => d.Search.Population };
+        var threads = new Option<int>("--threads") { Description = "Engine threads for training steps (0 = measured: all cores or one, whichever is faster here).", DefaultValueFactory = _ => d.Training.Threads };
         var generations = new Option<int>("--generations") { Description = "Search generations.", DefaultValueFactory = _ => d.Search.Generations };
         var command = new Command("experiment", "The paper's experiment: teacher, supernet, search per budget, and scratch / KD baselines for the searched and the width-scaled architectures, over seeds; writes report.md, report.json and front.png. Resumable.")
         {
-            manifest, output, config, budgets, seeds, supernet, teacherEpochs, supernetEpochs, baselineEpochs, clips, width, noHuman, population, generations,
+            manifest, output, config, budgets, seeds, supernet, teacherEpochs, supernetEpochs, baselineEpochs, clips, width, noHuman, population, generations, threads,
         };
         command.SetAction((parse, ct) => Task.FromResult(CliErrors.Guard(parse.InvocationConfiguration.Error, () =>
         {
@@ -44,6 +45,7 @@ public static class ExperimentCommand
             if (Given(baselineEpochs)) s = s with { BaselineEpochs = parse.GetValue(baselineEpochs) };
             if (Given(clips)) s = s with { SyntheticTrainClips = parse.GetValue(clips) };
             if (Given(width)) s = s with { Training = s.Training with { WidthMultiplier = parse.GetValue(width) } };
+            if (Given(threads)) s = s with { Training = s.Training with { Threads = parse.GetValue(threads) } };
             if (Given(noHuman)) s = s with { HumanBaselines = !parse.GetValue(noHuman) };
             if (Given(population)) s = s with { Search = s.Search with { Population = parse.GetValue(population) } };
             if (Given(generations)) s = s with { Search = s.Search with { Generations = parse.GetValue(generations) } };

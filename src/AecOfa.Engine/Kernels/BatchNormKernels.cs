@@ -38,6 +38,11 @@ public static unsafe partial class BatchNormKernels
         Check(y.Length, batch, channels, hw);
         fixed (float* px = x, py = y, pc = center, ps = scale, pb = shift)
         {
+            if (hw <= SmallPlaneMaxHw)
+            {
+                NormalizeSmallPlanes(px, py, batch, channels, hw, pc, ps, pb, act);
+                return;
+            }
             var body = new AffineBody(px, null, py, pc, ps, null, pb, channels, hw, false, act: act);
             ParallelChunks.For(batch * channels, 1, ParallelMin(batch, channels, hw), &NormalizeRange, new((float*)&body));
         }
@@ -95,6 +100,11 @@ public static unsafe partial class BatchNormKernels
         fixed (float* px = x, pg = gy, pd = gx, pc = center, pa = gyScale, pk = xScale, pb = constant, pzs = zScale, pzb = zShift)
         {
             var body = new AffineBody(px, pg, pd, pc, pa, pk, pb, channels, hw, accumulate, act, pzs, pzb);
+            if (hw <= SmallPlaneMaxHw)
+            {
+                InputGradientSmallPlanes(body, batch);
+                return;
+            }
             ParallelChunks.For(batch * channels, 1, ParallelMin(batch, channels, hw), &InputGradientRange, new((float*)&body));
         }
     }
@@ -136,6 +146,7 @@ public static unsafe partial class BatchNormKernels
         for (int n = 0; n < batch; n++)
         {
             long total = count + hw;
+            double pairWeight = (double)count * hw / total; // the same for every channel of the clip: one division, not one per plane
             for (int c = c0; c < c1; c++)
             {
                 float* plane = a.P0 + ((long)n * channels + c) * hw;
@@ -143,7 +154,7 @@ public static unsafe partial class BatchNormKernels
                 double pq = PlaneSquaredDeviations(plane, hw, pm);
                 double delta = pm - mean[c];
                 mean[c] += delta * hw / total;
-                m2[c] += pq + delta * delta * ((double)count * hw / total);
+                m2[c] += pq + delta * delta * pairWeight;
             }
             count = total;
         }

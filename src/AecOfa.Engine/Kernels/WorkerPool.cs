@@ -35,12 +35,34 @@ public static unsafe class WorkerPool
     /// </summary>
     public static int MaxThreads
     {
-        get => Volatile.Read(ref s_maxThreads);
+        get
+        {
+            int max = Volatile.Read(ref s_maxThreads), limit = t_callingThreadLimit;
+            return limit > 0 && limit < max ? limit : max;
+        }
         set
         {
             if (value < 1 || value > 256)
                 throw new ArgumentOutOfRangeException(nameof(value), value, "WorkerPool.MaxThreads must be in [1, 256].");
             Volatile.Write(ref s_maxThreads, value);
+        }
+    }
+
+    [ThreadStatic] private static int t_callingThreadLimit;
+
+    /// <summary>
+    /// A cap on <see cref="MaxThreads"/> for calls made from the calling thread only (0 = none): a training loop can
+    /// choose its own thread count without changing the process-wide setting other threads (another trainer, a
+    /// benchmark) rely on. The caller restores the previous value when done.
+    /// </summary>
+    public static int CallingThreadLimit
+    {
+        get => t_callingThreadLimit;
+        set
+        {
+            if (value < 0 || value > 256)
+                throw new ArgumentOutOfRangeException(nameof(value), value, "WorkerPool.CallingThreadLimit must be 0 (none) or in [1, 256].");
+            t_callingThreadLimit = value;
         }
     }
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using AecOfa.Engine;
+using AecOfa.Engine.Kernels;
 using AecOfa.Engine.Ops;
 using AecOfa.Engine.Optim;
 using AecOfa.Nas.Networks;
@@ -121,6 +122,26 @@ public sealed class Trainer
             callbacks?.Resumed?.Invoke(state.History.Count);
         }
 
+        int savedLimit = WorkerPool.CallingThreadLimit;
+        try
+        {
+            return RunPhases(data, callbacks, cancellationToken, state, checkpoints, resumedAt, examples, perEpoch, batch, totalSteps);
+        }
+        finally
+        {
+            WorkerPool.CallingThreadLimit = savedLimit; // the run's thread count is its own, never the process's
+        }
+    }
+
+    /// <summary>Epochs between thread-count measurements after the first (host load changes over a long run).</summary>
+    private const int ThreadReprobeEpochs = 5;
+
+    private TrainingResult RunPhases(ITrainingData data, TrainingCallbacks? callbacks, CancellationToken cancellationToken, TrainingProgressState state,
+        TrainingCheckpoints? checkpoints, long resumedAt, int examples, int perEpoch, int batch, long totalSteps)
+    {
+        if (Options.Threads > 0) WorkerPool.CallingThreadLimit = Options.Threads;
+        var tuner = Options.Threads == 0 && WorkerPool.MaxThreads > 1 ? new ThreadCountTuner(WorkerPool.MaxThreads) : null;
+        int epochsSinceProbe = 0;
         var steps = new List<StepReport>();
         var positions = new int[examples];
         var sinceCheckpoint = Stopwatch.StartNew();
@@ -143,6 +164,11 @@ public sealed class Trainer
             for (int e = (int)((state.Step - phaseStart) / perEpoch); e < phase.Epochs; e++)
             {
                 int epoch = epochBase + e;
+                if (tuner is not null && epochsSinceProbe++ == ThreadReprobeEpochs)
+                {
+                    tuner.Reprobe();
+                    epochsSinceProbe = 1;
+                }
                 Shuffle(positions, epoch);
                 var clock = Stopwatch.StartNew();
                 for (int i = (int)((state.Step - phaseStart) % perEpoch); i < perEpoch; i++)
@@ -151,7 +177,14 @@ public sealed class Trainer
                     long step = state.Step;
                     var (features, targets) = prefetcher.Take(positions, i * batch, batch, Augmentation(step),
                         i + 1 < perEpoch ? (positions, (i + 1) * batch, Augmentation(step + 1)) : null);
+                    if (tuner is not null) WorkerPool.CallingThreadLimit = tuner.ThreadsForNextStep();
+                    long stepStart = Stopwatch.GetTimestamp();
                     var report = TrainStep(phase, features, targets, step, epoch, schedule.LearningRate(step - phaseStart));
+                    if (tuner?.Record(Stopwatch.GetElapsedTime(stepStart).TotalSeconds) is { } decision)
+                    {
+                        WorkerPool.CallingThreadLimit = decision.Threads;
+                        callbacks?.ThreadsChosen?.Invoke(decision);
+                    }
                     state.Accumulate(report);
                     steps.Add(report);
                     callbacks?.StepCompleted?.Invoke(report);

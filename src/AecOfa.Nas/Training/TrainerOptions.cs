@@ -70,6 +70,12 @@ public sealed record TrainerOptions
     /// (default 10 minutes); null = no time rule. Where a checkpoint falls never changes the results.</summary>
     public TimeSpan? CheckpointInterval { get; init; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>Engine threads for the training steps: 0 = measured (<see cref="ThreadCountTuner"/>: all of
+    /// <see cref="AecOfa.Engine.Kernels.WorkerPool.MaxThreads"/> or one, whichever steps faster on this host), n = exactly n.
+    /// Results are the same at any thread count. Applies to the training thread only
+    /// (<see cref="AecOfa.Engine.Kernels.WorkerPool.CallingThreadLimit"/>); it can lower, never raise, the pool's limit.</summary>
+    public int Threads { get; init; }
+
     /// <summary>Prepare the next batch on a background thread while the current step runs (results unchanged).</summary>
     public bool PrefetchBatches { get; init; } = true;
 
@@ -87,6 +93,7 @@ public sealed record TrainerOptions
             if (!ok) throw new ArgumentOutOfRangeException(name, value, $"TrainerOptions.{name} = {value} must be {expected}.");
         }
         Check(Epochs >= 1, nameof(Epochs), Epochs, ">= 1");
+        Check(Threads >= 0 && Threads <= 256, nameof(Threads), Threads, "0 (measured) or a thread count in [1, 256]");
         Check(BatchSize >= 2, nameof(BatchSize), BatchSize, ">= 2 (BatchNorm needs two examples)");
         Check(PeakLearningRate > 0 && float.IsFinite(PeakLearningRate), nameof(PeakLearningRate), PeakLearningRate, "a positive number");
         Check(WarmupEpochs >= 0 && double.IsFinite(WarmupEpochs), nameof(WarmupEpochs), WarmupEpochs, ">= 0");

@@ -36,6 +36,10 @@ public sealed class TrainingCallbacks
     /// <summary>After every optimizer update.</summary>
     public Action<StepReport>? StepCompleted { get; init; }
 
+    /// <summary>After each thread-count measurement of <see cref="TrainerOptions.Threads"/> = 0 (at the start and every
+    /// few epochs).</summary>
+    public Action<ThreadCountDecision>? ThreadsChosen { get; init; }
+
     /// <summary>
     /// At the end of every epoch, before its checkpoint: measures validation metrics that are stored with the epoch
     /// (so they survive a resume). The network's buffers (BN statistics) and train/eval mode are restored afterwards,

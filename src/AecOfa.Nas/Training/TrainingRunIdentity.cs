@@ -19,7 +19,7 @@ internal sealed class TrainingRunIdentity
     public static readonly IReadOnlySet<string> IgnoredOptions = new HashSet<string>(StringComparer.Ordinal)
     {
         nameof(TrainerOptions.CheckpointPath), nameof(TrainerOptions.Resume), nameof(TrainerOptions.CheckpointEverySteps),
-        nameof(TrainerOptions.CheckpointInterval), nameof(TrainerOptions.PrefetchBatches),
+        nameof(TrainerOptions.CheckpointInterval), nameof(TrainerOptions.PrefetchBatches), nameof(TrainerOptions.Threads),
     };
 
     public TrainingRunIdentity(Trainer trainer, IArchNetwork network, ITrainingStrategy strategy, FrozenTeacher? teacher, int examples, long totalSteps)

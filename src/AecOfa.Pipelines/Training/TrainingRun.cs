@@ -117,6 +117,7 @@ public static class TrainingRun
             CheckpointPath = checkpoint,
             Resume = resume,
             CheckpointEverySteps = resolved.CheckpointEverySteps,
+            Threads = resolved.Threads,
             CheckpointInterval = TimeSpan.FromMinutes(resolved.CheckpointMinutes),
             DataIdentity = $"{data.Identity};specaugment={resolved.SpecAugment};mixup={resolved.Mixup.ToString("R", CultureInfo.InvariantCulture)}",
         }, teacher);
@@ -136,6 +137,8 @@ public static class TrainingRun
         {
             Resumed = epochs => log?.WriteLine($"training: resumed from {checkpoint} ({epochs} epoch(s) done)"),
             PhaseStarted = p => { if (trainer.Phases.Count > 1) log?.WriteLine($"phase {p.Describe()}"); },
+            ThreadsChosen = t => log?.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"threads: {t.Threads} (measured: {t.MaxThreads} threads step {t.SpeedupOverOneThread:0.00}x as fast as 1)")),
             StepCompleted = s => bar?.Report(((int)Math.Min(int.MaxValue, (s.Step + 1) * batch), (int)Math.Min(int.MaxValue, totalSamples))),
             Validate = resolved.ValidateEveryEpoch && data.Validation.Count > 0
                 ? _ => probes.SelectMany(p => Metrics(p.Name, evaluator.Evaluate(p.Config).Report)).ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal)

@@ -111,6 +111,10 @@ public sealed record TrainingRunSettings
     /// <summary>Also checkpoint every N steps inside an epoch; 0 = off.</summary>
     public int CheckpointEverySteps { get; init; }
 
+    /// <summary>Engine threads for training steps: 0 = measured (all cores or one, whichever steps faster here); n = n.
+    /// Never changes results.</summary>
+    public int Threads { get; init; }
+
     /// <summary>Checks every field; the message names the setting as the CLI spells it.</summary>
     public void Validate()
     {
@@ -139,6 +143,7 @@ public sealed record TrainingRunSettings
         Check(RecalibrationClips >= 1, "--recalibration-clips", RecalibrationClips, ">= 1");
         Check(CheckpointMinutes > 0 && double.IsFinite(CheckpointMinutes), "--checkpoint-minutes", CheckpointMinutes, "a positive number");
         Check(CheckpointEverySteps >= 0, "--checkpoint-every-steps", CheckpointEverySteps, ">= 0");
+        Check(Threads is >= 0 and <= 256, "--threads", Threads, "0 (measured) or a thread count in [1, 256]");
         Data.Validate();
     }
 

@@ -107,6 +107,52 @@ public class FastElementwiseKernelTests
         for (int i = 0; i < n; i++) Assert.Equal(gxRef[i] - prior[i], gx[i], 1e-4 * Math.Max(1, Math.Abs(gxRef[i])));
     }
 
+    /// <summary>
+    /// Planes under 16 positions take the clip-wide pass (BatchNormSmallPlanes.cs): bitwise the per-element formula of
+    /// the per-plane pass, for every fused activation, both gradient modes, odd channel counts, and a batch large enough
+    /// for the worker pool (32 x 240 x 8 = 61,440 is under the threshold; 300 x 240 x 8 crosses it).
+    /// </summary>
+    [Theory]
+    [InlineData(1, 1, 1)]
+    [InlineData(3, 7, 2)]
+    [InlineData(2, 33, 7)]
+    [InlineData(3, 9, 8)]
+    [InlineData(1, 3, 15)]
+    [InlineData(3, 5, 16)] // the per-plane pass, same formula
+    [InlineData(300, 240, 8)]
+    public void BatchNormElementwisePasses_OnSmallPlanes_EqualThePerElementFormulaBitwise(int batch, int channels, int hw)
+    {
+        int n = batch * channels * hw;
+        var x = Random(n, 21);
+        var gy = Random(n, 22, 1f);
+        var center = Random(channels, 23, 1f);
+        var scale = Random(channels, 24, 2f);
+        var shift = Random(channels, 25, 1f);
+        var k = Random(channels, 26, 0.1f);
+        var zs = Random(channels, 27, 2f);
+        var zb = Random(channels, 28, 1f);
+        var prior = Random(n, 29, 1f);
+        foreach (var act in new[] { FusedActivation.None, FusedActivation.ReLU, FusedActivation.HardSwish })
+        {
+            var y = new float[n];
+            BatchNormKernels.Normalize(x, batch, channels, hw, center, scale, shift, y, act);
+            foreach (bool accumulate in new[] { true, false })
+            {
+                var gx = (float[])prior.Clone();
+                BatchNormKernels.InputGradient(x, gy, batch, channels, hw, center, scale, k, shift, gx, accumulate, act, zs, zb);
+                for (int i = 0; i < n; i++)
+                {
+                    int c = i / hw % channels;
+                    float xc = x[i] - center[c];
+                    Assert.Equal(FusedActivationMath.Forward(xc * scale[c] + shift[c], act), y[i]);
+                    float g = act == FusedActivation.None ? gy[i] : FusedActivationMath.Gradient(xc * zs[c] + zb[c], gy[i], act);
+                    float v = scale[c] * g + k[c] * xc + shift[c];
+                    Assert.Equal(accumulate ? prior[i] + v : v, gx[i]);
+                }
+            }
+        }
+    }
+
     [Theory]
     [InlineData(1, 1, 1)]
     [InlineData(3, 7, 5)]

@@ -1,0 +1,85 @@
+namespace AecOfa.Nas.Training;
+
+/// <summary>What a <see cref="ThreadCountTuner"/> measured and chose.</summary>
+/// <param name="Threads">The thread count the following steps run with.</param>
+/// <param name="SecondsAtMax">Median seconds per step at <paramref name="MaxThreads"/> threads.</param>
+/// <param name="SecondsAtOne">Median seconds per step at one thread.</param>
+public sealed record ThreadCountDecision(int Threads, int MaxThreads, double SecondsAtMax, double SecondsAtOne)
+{
+    /// <summary>Steps per second at <see cref="MaxThreads"/> over steps per second at one thread.</summary>
+    public double SpeedupOverOneThread => SecondsAtOne / SecondsAtMax;
+}
+
+/// <summary>
+/// Chooses the engine's thread count for training steps by timing them, so that a run is never slower than one
+/// thread whatever the host delivers. How much a second thread gains depends on the host, not on the code: on some
+/// 2-vCPU VMs the two vCPUs share one core's FMA units (a 512^3 GEMM scaled 1.2x there, 1.9x on another host), and on
+/// the small maps of ultra-small sub-networks the hand-off to a worker can cost more than it saves. After
+/// <see cref="WarmupSteps"/> steps, the next 2 x <see cref="ProbeStepsPerArm"/> steps alternate between all threads and
+/// one thread (interleaved, so both see the same host load); the faster arm by median wins, ties going to all threads.
+/// <see cref="Reprobe"/> starts over (the trainer does so every few epochs: load changes). Every kernel gives the same
+/// bits at any thread count, so the choice never changes results, only time.
+/// </summary>
+public sealed class ThreadCountTuner
+{
+    private readonly List<double> _atMax = [], _atOne = [];
+    private int _warmupLeft, _probeIndex;
+
+    public ThreadCountTuner(int maxThreads, int probeStepsPerArm = 3, int warmupSteps = 2)
+    {
+        if (maxThreads < 2) throw new ArgumentOutOfRangeException(nameof(maxThreads), maxThreads, "a choice needs at least 2 threads");
+        if (probeStepsPerArm < 1) throw new ArgumentOutOfRangeException(nameof(probeStepsPerArm), probeStepsPerArm, "must be >= 1");
+        if (warmupSteps < 0) throw new ArgumentOutOfRangeException(nameof(warmupSteps), warmupSteps, "must be >= 0");
+        MaxThreads = maxThreads;
+        ProbeStepsPerArm = probeStepsPerArm;
+        WarmupSteps = warmupSteps;
+        Reprobe();
+    }
+
+    public int MaxThreads { get; }
+    public int ProbeStepsPerArm { get; }
+    public int WarmupSteps { get; }
+
+    /// <summary>The last decision; null while the first measurement runs.</summary>
+    public ThreadCountDecision? Decision { get; private set; }
+
+    /// <summary>Whether steps are being measured now.</summary>
+    public bool Probing => _probeIndex < 2 * ProbeStepsPerArm;
+
+    /// <summary>Measures again from the next step (keeping the last decision until the new one).</summary>
+    public void Reprobe()
+    {
+        _warmupLeft = WarmupSteps;
+        _probeIndex = 0;
+        _atMax.Clear();
+        _atOne.Clear();
+    }
+
+    /// <summary>Threads for the next step.</summary>
+    public int ThreadsForNextStep()
+    {
+        if (!Probing) return Decision!.Threads;
+        if (_warmupLeft > 0) return Decision?.Threads ?? MaxThreads;
+        return _probeIndex % 2 == 0 ? MaxThreads : 1;
+    }
+
+    /// <summary>The seconds the step run at <see cref="ThreadsForNextStep"/> took; returns the new decision when this
+    /// step completed a measurement, else null.</summary>
+    public ThreadCountDecision? Record(double seconds)
+    {
+        if (!Probing) return null;
+        if (_warmupLeft > 0) { _warmupLeft--; return null; }
+        (_probeIndex % 2 == 0 ? _atMax : _atOne).Add(seconds);
+        _probeIndex++;
+        if (Probing) return null;
+        double max = Median(_atMax), one = Median(_atOne);
+        return Decision = new ThreadCountDecision(one < max ? 1 : MaxThreads, MaxThreads, max, one);
+    }
+
+    private static double Median(List<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        int n = sorted.Length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    }
+}
