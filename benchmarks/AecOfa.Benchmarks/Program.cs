@@ -7,6 +7,7 @@ public static class Program
     // Pick benchmarks with --filter, e.g. dotnet run -c Release --project benchmarks/AecOfa.Benchmarks -- --filter '*Gemm*'
     // Accuracy predictor vs MACs on a search's measured sub-networks: ... -- predictor SEARCH_JSON SPACE_JSON
     // Logistic regression on per-clip log-mel mean/std (the real-recordings baseline): ... -- logreg MANIFEST [--l2 1e-3]
+    // Engine (eval path and compiled plan) vs ONNX Runtime in interleaved rounds: ... -- ort-interleaved [rounds] [runs]
     // Per-phase / per-op breakdown of the reference training step: ... -- breakdown [largest|smallest] [--network port|static|supernet] [--threads 1,2] [--steps 5]
     public static void Main(string[] args)
     {
@@ -28,6 +29,11 @@ public static class Program
         if (args.Length > 1 && args[0] == "logreg")
         {
             LogMelLogisticRegression.Run(args[1..]);
+            return;
+        }
+        if (args.Length > 0 && args[0] == "ort-interleaved")
+        {
+            OrtInterleaved.Run(args[1..]);
             return;
         }
         if (args.Length > 0 && args[0] == "pointwise")
