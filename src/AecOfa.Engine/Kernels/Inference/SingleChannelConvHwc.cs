@@ -24,42 +24,74 @@ public static unsafe class SingleChannelConvHwc
         fixed (float* px = x, py = y, pw = weights.Data, pb = weights.Bias)
         {
             int ws = weights.Stride;
+            int lastStart = width - k + padding;
+            int oxA = Math.Min(wo, (padding + stride - 1) / stride), oxB = Math.Max(oxA, Math.Min(wo, lastStart < 0 ? 0 : lastStart / stride + 1));
             for (int oy = 0; oy < ho; oy++)
             {
                 int iy0 = oy * stride - padding;
                 int ky0 = Math.Max(0, -iy0), ky1 = Math.Min(k, height - iy0);
-                for (int ox = 0; ox < wo; ox++)
+                for (int ox = 0; ox < oxA; ox++) Pixel(px, py, pw, pb, ws, width, wo, c, k, stride, padding, oy, iy0, ky0, ky1, ox, activation);
+                for (int ox = oxB; ox < wo; ox++) Pixel(px, py, pw, pb, ws, width, wo, c, k, stride, padding, oy, iy0, ky0, ky1, ox, activation);
+                // Interior: 4 output pixels per channel vector (4 independent chains). The tap rows are padded to whole
+                // vectors, so the last block computes 8 lanes and stores the valid ones.
+                for (int ch = 0; ch < c; ch += 8)
                 {
-                    int ix0 = ox * stride - padding;
-                    int kx0 = Math.Max(0, -ix0), kx1 = Math.Min(k, width - ix0);
-                    float* yp = py + ((long)oy * wo + ox) * c;
-                    float* xOrigin = px + (long)iy0 * width + ix0;
-                    int ch = 0;
-                    for (; ch + 16 <= c; ch += 16)
+                    var bias = Vector256.Load(pb + ch);
+                    int n = Math.Min(8, c - ch);
+                    int ox = oxA;
+                    for (; ox + 4 <= oxB; ox += 4)
                     {
-                        Vector256<float> a0 = Vector256.Load(pb + ch), a1 = Vector256.Load(pb + ch + 8);
+                        Vector256<float> a0 = bias, a1 = bias, a2 = bias, a3 = bias;
                         for (int ky = ky0; ky < ky1; ky++)
-                            for (int kx = kx0; kx < kx1; kx++)
+                        {
+                            float* xRow = px + (long)(iy0 + ky) * width + ox * stride - padding;
+                            float* wRow = pw + ky * k * ws + ch;
+                            for (int kx = 0; kx < k; kx++)
                             {
-                                var s = Vector256.Create(xOrigin[(long)ky * width + kx]);
-                                float* wp = pw + (ky * k + kx) * ws + ch;
-                                a0 = MulAdd(s, Vector256.Load(wp), a0);
-                                a1 = MulAdd(s, Vector256.Load(wp + 8), a1);
+                                var wv = Vector256.Load(wRow + kx * ws);
+                                a0 = MulAdd(Vector256.Create(xRow[kx]), wv, a0);
+                                a1 = MulAdd(Vector256.Create(xRow[kx + stride]), wv, a1);
+                                a2 = MulAdd(Vector256.Create(xRow[kx + 2 * stride]), wv, a2);
+                                a3 = MulAdd(Vector256.Create(xRow[kx + 3 * stride]), wv, a3);
                             }
-                        Store(a0, yp + ch, null, activation, 8);
-                        Store(a1, yp + ch + 8, null, activation, 8);
+                        }
+                        float* yp = py + ((long)oy * wo + ox) * c + ch;
+                        Store(a0, yp, null, activation, n);
+                        Store(a1, yp + c, null, activation, n);
+                        Store(a2, yp + 2 * c, null, activation, n);
+                        Store(a3, yp + 3 * c, null, activation, n);
                     }
-                    for (; ch < c; ch += 8)
+                    for (; ox < oxB; ox++)
                     {
-                        // The tap rows are padded to whole vectors, so the last block computes 8 lanes and stores the valid ones.
-                        var a = Vector256.Load(pb + ch);
+                        var a = bias;
                         for (int ky = ky0; ky < ky1; ky++)
-                            for (int kx = kx0; kx < kx1; kx++)
-                                a = MulAdd(Vector256.Create(xOrigin[(long)ky * width + kx]), Vector256.Load(pw + (ky * k + kx) * ws + ch), a);
-                        Store(a, yp + ch, null, activation, Math.Min(8, c - ch));
+                        {
+                            float* xRow = px + (long)(iy0 + ky) * width + ox * stride - padding;
+                            float* wRow = pw + ky * k * ws + ch;
+                            for (int kx = 0; kx < k; kx++) a = MulAdd(Vector256.Create(xRow[kx]), Vector256.Load(wRow + kx * ws), a);
+                        }
+                        Store(a, py + ((long)oy * wo + ox) * c + ch, null, activation, n);
                     }
                 }
             }
+        }
+    }
+
+    /// <summary>Every channel of one output pixel (the edge columns, where taps are clamped).</summary>
+    private static void Pixel(float* px, float* py, float* pw, float* pb, int ws, int width, int wo, int c, int k, int stride, int padding,
+        int oy, int iy0, int ky0, int ky1, int ox, FusedActivation activation)
+    {
+        int ix0 = ox * stride - padding;
+        int kx0 = Math.Max(0, -ix0), kx1 = Math.Min(k, width - ix0);
+        float* yp = py + ((long)oy * wo + ox) * c;
+        float* xOrigin = px + (long)iy0 * width + ix0;
+        for (int ch = 0; ch < c; ch += 8)
+        {
+            var a = Vector256.Load(pb + ch);
+            for (int ky = ky0; ky < ky1; ky++)
+                for (int kx = kx0; kx < kx1; kx++)
+                    a = MulAdd(Vector256.Create(xOrigin[(long)ky * width + kx]), Vector256.Load(pw + (ky * k + kx) * ws + ch), a);
+            Store(a, yp + ch, null, activation, Math.Min(8, c - ch));
         }
     }
 }

@@ -55,7 +55,7 @@ public sealed class InferenceKernelTests
     public static TheoryData<int, int, int, int, int, int> TapShapes()
     {
         var data = new TheoryData<int, int, int, int, int, int>();
-        (int H, int W)[] sizes = [(1, 1), (3, 7), (7, 3), (33, 5), (2, 4)];
+        (int H, int W)[] sizes = [(1, 1), (3, 7), (7, 3), (33, 5), (2, 4), (5, 33)];
         int idx = 0;
         foreach (var (h, w) in sizes)
             foreach (int k in new[] { 1, 3, 5, 7 })
