@@ -7,8 +7,8 @@ namespace AecOfa.Engine.Kernels.Inference;
 /// Inference 1×1 convolution (or linear layer) on channels-last activations of one example:
 /// y[p, o] = act(Σ_i x[p, i] · W[o, i] + b[o]) (+ residual[p, o]) for pixels p. At batch 1 this is the product
 /// (pixels × in) · (in × out) with the small pixel count as rows, so the vectors run over output channels and every
-/// weight vector loaded is reused by 4 pixels; one pass writes the finished values (bias, activation and residual
-/// in the epilogue, no second pass). Register tiles: 4 pixels × 16 outputs (8 accumulators), 4 × 8, and for the
+/// weight vector loaded is reused by up to 6 pixels; one pass writes the finished values (bias, activation and residual
+/// in the epilogue, no second pass). Register tiles: 6 pixels × 16 outputs (12 accumulators), 4 × 16, 4 × 8, and for the
 /// last pixels 1 × 32 / 1 × 8 (a matrix-vector product keeps 4 independent accumulators). Single-threaded,
 /// allocation-free. The reduction runs over input channels in order (the 1 × 8 tile keeps even and odd channels in
 /// two partial sums).
@@ -41,6 +41,21 @@ public static unsafe class PointwiseConvHwc
     {
         int panelSize = cin * 8;
         int p = 0;
+        for (; p + 6 <= pixels; p += 6)
+        {
+            float* xr = x + (long)p * ldx, yr = y + (long)p * ldy, rr = res == null ? null : res + (long)p * ldy;
+            int panel = 0;
+            for (; panel + 2 <= panels; panel += 2)
+                Tile6x16(xr, ldx, cin, w + panel * panelSize, w + (panel + 1) * panelSize, bias + panel * 8, yr + panel * 8, ldy,
+                    rr == null ? null : rr + panel * 8, act, Math.Min(8, cout - panel * 8), Math.Min(8, cout - panel * 8 - 8));
+            if (panel < panels)
+            {
+                Tile4x8(xr, ldx, cin, w + panel * panelSize, bias + panel * 8, yr + panel * 8, ldy, rr == null ? null : rr + panel * 8, act, cout - panel * 8);
+                for (int q = 4; q < 6; q++)
+                    Tile1x8(xr + q * ldx, cin, w + panel * panelSize, bias + panel * 8, yr + q * ldy + panel * 8,
+                        rr == null ? null : rr + q * ldy + panel * 8, act, cout - panel * 8);
+            }
+        }
         for (; p + 4 <= pixels; p += 4)
         {
             float* xr = x + (long)p * ldx, yr = y + (long)p * ldy, rr = res == null ? null : res + (long)p * ldy;
@@ -60,6 +75,43 @@ public static unsafe class PointwiseConvHwc
             for (; panel < panels; panel++)
                 Tile1x8(xr, cin, w + panel * panelSize, bias + panel * 8, yr + panel * 8, rr == null ? null : rr + panel * 8, act, cout - panel * 8);
         }
+    }
+
+    private static void Tile6x16(float* x, int ldx, int cin, float* w0, float* w1, float* b, float* y, int ldy, float* r, FusedActivation act, int n0, int n1)
+    {
+        Vector256<float> bias0 = Vector256.Load(b), bias1 = Vector256.Load(b + 8);
+        Vector256<float> a00 = bias0, a01 = bias1, a10 = bias0, a11 = bias1, a20 = bias0, a21 = bias1;
+        Vector256<float> a30 = bias0, a31 = bias1, a40 = bias0, a41 = bias1, a50 = bias0, a51 = bias1;
+        float* x0 = x, x1 = x + ldx, x2 = x + 2 * ldx, x3 = x + 3 * ldx, x4 = x + 4 * ldx, x5 = x + 5 * ldx;
+        for (int k = 0; k < cin; k++)
+        {
+            var v0 = Vector256.Load(w0 + k * 8);
+            var v1 = Vector256.Load(w1 + k * 8);
+            var s = Vector256.Create(x0[k]);
+            a00 = MulAdd(s, v0, a00); a01 = MulAdd(s, v1, a01);
+            s = Vector256.Create(x1[k]);
+            a10 = MulAdd(s, v0, a10); a11 = MulAdd(s, v1, a11);
+            s = Vector256.Create(x2[k]);
+            a20 = MulAdd(s, v0, a20); a21 = MulAdd(s, v1, a21);
+            s = Vector256.Create(x3[k]);
+            a30 = MulAdd(s, v0, a30); a31 = MulAdd(s, v1, a31);
+            s = Vector256.Create(x4[k]);
+            a40 = MulAdd(s, v0, a40); a41 = MulAdd(s, v1, a41);
+            s = Vector256.Create(x5[k]);
+            a50 = MulAdd(s, v0, a50); a51 = MulAdd(s, v1, a51);
+        }
+        StoreRow(a00, a01, y, r, act, n0, n1);
+        StoreRow(a10, a11, y + ldy, r == null ? null : r + ldy, act, n0, n1);
+        StoreRow(a20, a21, y + 2 * ldy, r == null ? null : r + 2 * ldy, act, n0, n1);
+        StoreRow(a30, a31, y + 3 * ldy, r == null ? null : r + 3 * ldy, act, n0, n1);
+        StoreRow(a40, a41, y + 4 * ldy, r == null ? null : r + 4 * ldy, act, n0, n1);
+        StoreRow(a50, a51, y + 5 * ldy, r == null ? null : r + 5 * ldy, act, n0, n1);
+    }
+
+    private static void StoreRow(Vector256<float> a0, Vector256<float> a1, float* y, float* r, FusedActivation act, int n0, int n1)
+    {
+        Store(a0, y, r, act, n0);
+        Store(a1, y + 8, r == null ? null : r + 8, act, n1);
     }
 
     private static void Tile4x16(float* x, int ldx, int cin, float* w0, float* w1, float* b, float* y, int ldy, float* r, FusedActivation act, int n0, int n1)

@@ -12,7 +12,7 @@ public sealed class InferenceKernelTests
     public static TheoryData<int, int, int> PointwiseShapes()
     {
         var data = new TheoryData<int, int, int>();
-        foreach (int p in Odd)
+        foreach (int p in new[] { 1, 3, 7, 10, 33 }) // 10 = a 6-pixel and a 4-pixel tile
             foreach (int cin in Odd)
                 foreach (int cout in new[] { 1, 3, 7, 33, 40, 16 })
                     data.Add(p, cin, cout);
