@@ -8,8 +8,9 @@ namespace AecOfa.Engine.Kernels.Inference;
 /// y[p, o] = act(Σ_i x[p, i] · W[o, i] + b[o]) (+ residual[p, o]) for pixels p. At batch 1 this is the product
 /// (pixels × in) · (in × out) with the small pixel count as rows, so the vectors run over output channels and every
 /// weight vector loaded is reused by up to 6 pixels; one pass writes the finished values (bias, activation and residual
-/// in the epilogue, no second pass). Register tiles: 6 pixels × 16 outputs (12 accumulators), 4 × 16, 4 × 8, and for the
-/// last pixels 1 × 32 / 1 × 8 (a matrix-vector product keeps 4 independent accumulators). Single-threaded,
+/// in the epilogue, no second pass). Register tiles: 6 pixels × 16 outputs (12 accumulators), 4 × 16, 4 × 8, 1 × 8
+/// for the last pixels, and 1 × 32 for one pixel (a matrix-vector product keeps 4 independent accumulators); weight
+/// panels outer, pixels inner, so every weight is read from memory once per call. Single-threaded,
 /// allocation-free. The reduction runs over input channels in order (the 1 × 8 tile keeps even and odd channels in
 /// two partial sums).
 /// </summary>
@@ -40,40 +41,44 @@ public static unsafe class PointwiseConvHwc
     private static void Run(float* x, int pixels, int ldx, int cin, int cout, int panels, float* w, float* bias, float* y, int ldy, float* res, FusedActivation act)
     {
         int panelSize = cin * 8;
-        int p = 0;
-        for (; p + 6 <= pixels; p += 6)
+        if (pixels == 1)
         {
-            float* xr = x + (long)p * ldx, yr = y + (long)p * ldy, rr = res == null ? null : res + (long)p * ldy;
-            int panel = 0;
-            for (; panel + 2 <= panels; panel += 2)
-                Tile6x16(xr, ldx, cin, w + panel * panelSize, w + (panel + 1) * panelSize, bias + panel * 8, yr + panel * 8, ldy,
-                    rr == null ? null : rr + panel * 8, act, Math.Min(8, cout - panel * 8), Math.Min(8, cout - panel * 8 - 8));
-            if (panel < panels)
-            {
-                Tile4x8(xr, ldx, cin, w + panel * panelSize, bias + panel * 8, yr + panel * 8, ldy, rr == null ? null : rr + panel * 8, act, cout - panel * 8);
-                for (int q = 4; q < 6; q++)
-                    Tile1x8(xr + q * ldx, cin, w + panel * panelSize, bias + panel * 8, yr + q * ldy + panel * 8,
-                        rr == null ? null : rr + q * ldy + panel * 8, act, cout - panel * 8);
-            }
-        }
-        for (; p + 4 <= pixels; p += 4)
-        {
-            float* xr = x + (long)p * ldx, yr = y + (long)p * ldy, rr = res == null ? null : res + (long)p * ldy;
-            int panel = 0;
-            for (; panel + 2 <= panels; panel += 2)
-                Tile4x16(xr, ldx, cin, w + panel * panelSize, w + (panel + 1) * panelSize, bias + panel * 8, yr + panel * 8, ldy,
-                    rr == null ? null : rr + panel * 8, act, Math.Min(8, cout - panel * 8), Math.Min(8, cout - panel * 8 - 8));
-            if (panel < panels)
-                Tile4x8(xr, ldx, cin, w + panel * panelSize, bias + panel * 8, yr + panel * 8, ldy, rr == null ? null : rr + panel * 8, act, cout - panel * 8);
-        }
-        for (; p < pixels; p++)
-        {
-            float* xr = x + (long)p * ldx, yr = y + (long)p * ldy, rr = res == null ? null : res + (long)p * ldy;
+            // A matrix-vector product: 4 panels at a time for 4 independent chains.
             int panel = 0;
             for (; panel + 4 <= panels; panel += 4)
-                Tile1x32(xr, cin, w + panel * panelSize, panelSize, bias + panel * 8, yr + panel * 8, rr == null ? null : rr + panel * 8, act, cout - panel * 8);
+                Tile1x32(x, cin, w + panel * panelSize, panelSize, bias + panel * 8, y + panel * 8, res == null ? null : res + panel * 8, act, cout - panel * 8);
             for (; panel < panels; panel++)
-                Tile1x8(xr, cin, w + panel * panelSize, bias + panel * 8, yr + panel * 8, rr == null ? null : rr + panel * 8, act, cout - panel * 8);
+                Tile1x8(x, cin, w + panel * panelSize, bias + panel * 8, y + panel * 8, res == null ? null : res + panel * 8, act, cout - panel * 8);
+            return;
+        }
+        // Panels outer, pixels inner: a panel pair's weights (in x 16 floats) stay in L1 while every pixel uses them,
+        // so each weight is read from memory once per call whatever the pixel count.
+        int pp = 0;
+        for (; pp + 2 <= panels; pp += 2)
+        {
+            float* w0 = w + pp * panelSize, w1 = w + (pp + 1) * panelSize, b = bias + pp * 8;
+            int n0 = Math.Min(8, cout - pp * 8), n1 = Math.Min(8, cout - pp * 8 - 8);
+            int p = 0;
+            for (; p + 6 <= pixels; p += 6)
+                Tile6x16(x + (long)p * ldx, ldx, cin, w0, w1, b, y + (long)p * ldy + pp * 8, ldy, res == null ? null : res + (long)p * ldy + pp * 8, act, n0, n1);
+            for (; p + 4 <= pixels; p += 4)
+                Tile4x16(x + (long)p * ldx, ldx, cin, w0, w1, b, y + (long)p * ldy + pp * 8, ldy, res == null ? null : res + (long)p * ldy + pp * 8, act, n0, n1);
+            for (; p < pixels; p++)
+            {
+                float* xr = x + (long)p * ldx, yr = y + (long)p * ldy + pp * 8, rr = res == null ? null : res + (long)p * ldy + pp * 8;
+                Tile1x8(xr, cin, w0, b, yr, rr, act, n0);
+                Tile1x8(xr, cin, w1, b + 8, yr + 8, rr == null ? null : rr + 8, act, n1);
+            }
+        }
+        if (pp < panels)
+        {
+            float* w0 = w + pp * panelSize, b = bias + pp * 8;
+            int n0 = cout - pp * 8;
+            int p = 0;
+            for (; p + 4 <= pixels; p += 4)
+                Tile4x8(x + (long)p * ldx, ldx, cin, w0, b, y + (long)p * ldy + pp * 8, ldy, res == null ? null : res + (long)p * ldy + pp * 8, act, n0);
+            for (; p < pixels; p++)
+                Tile1x8(x + (long)p * ldx, cin, w0, b, y + (long)p * ldy + pp * 8, res == null ? null : res + (long)p * ldy + pp * 8, act, n0);
         }
     }
 
