@@ -143,7 +143,26 @@ public sealed class InferencePlan
             throw new ArgumentException($"InferencePlan: features has {features.Length} values, one example is {InputBins} x {Frames} = {InputLength}.", nameof(features));
         if (logits.Length < Classes)
             throw new ArgumentException($"InferencePlan: logits has room for {logits.Length} values, the network has {Classes} classes.", nameof(logits));
-        RunOne(features, logits);
+        RunOne(features, logits, null);
+    }
+
+    /// <summary>Steps of one example, in order: 0 the input resampling, 1 the stem with the fixed first block, then one
+    /// per MBConv block, last the head (final expand, pooling, feature mix, classifier): <see cref="Blocks"/> + 3.</summary>
+    public int StepCount => _blocks.Length + 3;
+
+    /// <summary>Number of MBConv blocks (the config's active blocks).</summary>
+    public int Blocks => _blocks.Length;
+
+    /// <summary><see cref="Run(ReadOnlySpan{float}, Span{float})"/> that calls <paramref name="afterStep"/> with the step's index
+    /// (see <see cref="StepCount"/>) as each step finishes: for timing the parts of a network (latency tables).</summary>
+    public void Run(ReadOnlySpan<float> features, Span<float> logits, Action<int> afterStep)
+    {
+        ArgumentNullException.ThrowIfNull(afterStep);
+        if (features.Length != InputLength)
+            throw new ArgumentException($"InferencePlan: features has {features.Length} values, one example is {InputBins} x {Frames} = {InputLength}.", nameof(features));
+        if (logits.Length < Classes)
+            throw new ArgumentException($"InferencePlan: logits has room for {logits.Length} values, the network has {Classes} classes.", nameof(logits));
+        RunOne(features, logits, afterStep);
     }
 
     /// <summary>Logits (<paramref name="batch"/> × <see cref="Classes"/>) of <paramref name="batch"/> consecutive examples, one after another.</summary>
@@ -154,7 +173,7 @@ public sealed class InferencePlan
             throw new ArgumentException($"InferencePlan: features has {features.Length} values, {batch} examples of {InputBins} x {Frames} need {(long)batch * InputLength}.", nameof(features));
         if (logits.Length < (long)batch * Classes)
             throw new ArgumentException($"InferencePlan: logits has room for {logits.Length} values, {batch} examples need {(long)batch * Classes}.", nameof(logits));
-        for (int i = 0; i < batch; i++) RunOne(features.Slice(i * InputLength, InputLength), logits.Slice(i * Classes, Classes));
+        for (int i = 0; i < batch; i++) RunOne(features.Slice(i * InputLength, InputLength), logits.Slice(i * Classes, Classes), null);
     }
 
     /// <summary>Logits (N, classes) for x (N, 1, bins, frames), the shape <see cref="StaticMbv3Network.Forward"/> takes.</summary>
@@ -168,9 +187,10 @@ public sealed class InferencePlan
         return Tensor.FromArray(logits, x.Shape[0], Classes);
     }
 
-    private void RunOne(ReadOnlySpan<float> features, Span<float> logits)
+    private void RunOne(ReadOnlySpan<float> features, Span<float> logits, Action<int>? afterStep)
     {
         ReadOnlySpan<float> input = Resample(features);
+        afterStep?.Invoke(0);
         int stemC = Space.StemChannels, stemPixels = _stemHeight * _stemWidth;
 
         // Stem (+ h-swish), then the fixed first block: depthwise 3x3 + ReLU, pointwise, + the stem's output.
@@ -178,6 +198,8 @@ public sealed class InferencePlan
         DepthwiseConvHwc.Forward(_a, _stemHeight, _stemWidth, _firstDepthwise, 1, _firstDepthwise.Kernel / 2, _m1, FusedActivation.ReLU);
         PointwiseConvHwc.Forward(_m1, stemPixels, stemC, _firstPointwise, _b, stemC, FusedActivation.None, _a.AsSpan(0, stemPixels * stemC));
         float[] current = _b, other = _a;
+        afterStep?.Invoke(1);
+        int step = 2;
 
         foreach (var block in _blocks)
         {
@@ -194,6 +216,7 @@ public sealed class InferencePlan
             ReadOnlySpan<float> residual = block.Residual ? current.AsSpan(0, outPixels * block.OutChannels) : default;
             PointwiseConvHwc.Forward(_m2, outPixels, mid, block.Project, other, block.OutChannels, FusedActivation.None, residual);
             (current, other) = (other, current);
+            afterStep?.Invoke(step++);
         }
 
         // Head: final expand + h-swish, global average pool, feature mix + h-swish, classifier.
@@ -202,6 +225,7 @@ public sealed class InferencePlan
         ChannelsLastPooling.Mean(_m1, _headPixels, fe, _pooled);
         PointwiseConvHwc.Forward(_pooled, 1, fe, _featureMix, _features, _featureMix.OutChannels, FusedActivation.HardSwish);
         PointwiseConvHwc.Forward(_features, 1, _featureMix.OutChannels, _classifier, logits, Classes);
+        afterStep?.Invoke(step);
     }
 
     /// <summary>InputResampler.Apply for one example, with the same arithmetic (sums and weights in double).</summary>
