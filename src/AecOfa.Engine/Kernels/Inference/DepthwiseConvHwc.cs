@@ -31,9 +31,7 @@ public static unsafe class DepthwiseConvHwc
         fixed (float* px = x, py = y, pw = weights.Data, pb = weights.Bias)
         {
             int ws = weights.Stride;
-            // Interior output columns: every kx tap inside the row (ix0 >= 0 and ix0 + k <= width).
-            int lastStart = width - k + padding; // the largest ix0 + padding with every tap inside
-            int oxA = Math.Min(wo, (padding + stride - 1) / stride), oxB = Math.Max(oxA, Math.Min(wo, lastStart < 0 ? 0 : lastStart / stride + 1));
+            var (oxA, oxB) = InteriorColumns(width, wo, k, stride, padding);
             int c8 = c / 8 * 8;
             for (int oy = 0; oy < ho; oy++)
             {
@@ -118,6 +116,14 @@ public static unsafe class DepthwiseConvHwc
             for (int kx = kx0; kx < kx1; kx++)
                 a = MathF.FusedMultiplyAdd(xOrigin[((long)ky * width + kx) * c + ch], pw[(ky * k + kx) * ws + ch], a);
         return FusedActivationMath.Forward(a, activation);
+    }
+
+    /// <summary>Output columns [A, B) whose k taps all lie inside the input row (ix0 ≥ 0 and ix0 + k ≤ width).</summary>
+    internal static (int A, int B) InteriorColumns(int width, int outWidth, int kernel, int stride, int padding)
+    {
+        int lastStart = width - kernel + padding; // the largest ix0 + padding with every tap inside
+        int a = Math.Min(outWidth, (padding + stride - 1) / stride);
+        return (a, Math.Max(a, Math.Min(outWidth, lastStart < 0 ? 0 : lastStart / stride + 1)));
     }
 
     internal static void Validate(int height, int width, int kernel, int stride, int padding)

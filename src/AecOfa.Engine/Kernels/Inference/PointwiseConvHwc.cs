@@ -137,13 +137,10 @@ public static unsafe class PointwiseConvHwc
             s = Vector256.Create(x3[k]);
             a30 = MulAdd(s, v0, a30); a31 = MulAdd(s, v1, a31);
         }
-        Store(a00, y, r, act, n0); Store(a01, y + 8, r == null ? null : r + 8, act, n1);
-        y += ldy; if (r != null) r += ldy;
-        Store(a10, y, r, act, n0); Store(a11, y + 8, r == null ? null : r + 8, act, n1);
-        y += ldy; if (r != null) r += ldy;
-        Store(a20, y, r, act, n0); Store(a21, y + 8, r == null ? null : r + 8, act, n1);
-        y += ldy; if (r != null) r += ldy;
-        Store(a30, y, r, act, n0); Store(a31, y + 8, r == null ? null : r + 8, act, n1);
+        StoreRow(a00, a01, y, r, act, n0, n1);
+        StoreRow(a10, a11, y + ldy, r == null ? null : r + ldy, act, n0, n1);
+        StoreRow(a20, a21, y + 2 * ldy, r == null ? null : r + 2 * ldy, act, n0, n1);
+        StoreRow(a30, a31, y + 3 * ldy, r == null ? null : r + 3 * ldy, act, n0, n1);
     }
 
     private static void Tile4x8(float* x, int ldx, int cin, float* w0, float* b, float* y, int ldy, float* r, FusedActivation act, int n0)

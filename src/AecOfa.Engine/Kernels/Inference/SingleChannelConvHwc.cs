@@ -24,8 +24,7 @@ public static unsafe class SingleChannelConvHwc
         fixed (float* px = x, py = y, pw = weights.Data, pb = weights.Bias)
         {
             int ws = weights.Stride;
-            int lastStart = width - k + padding;
-            int oxA = Math.Min(wo, (padding + stride - 1) / stride), oxB = Math.Max(oxA, Math.Min(wo, lastStart < 0 ? 0 : lastStart / stride + 1));
+            var (oxA, oxB) = DepthwiseConvHwc.InteriorColumns(width, wo, k, stride, padding);
             for (int oy = 0; oy < ho; oy++)
             {
                 int iy0 = oy * stride - padding;
