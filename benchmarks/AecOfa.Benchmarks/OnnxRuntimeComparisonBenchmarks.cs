@@ -1,6 +1,7 @@
 using AecOfa.Engine;
 using AecOfa.Engine.Kernels;
 using AecOfa.Nas.Export;
+using AecOfa.Nas.Inference;
 using AecOfa.Nas.Space;
 using AecOfa.Nas.Static;
 using BenchmarkDotNet.Attributes;
@@ -9,17 +10,20 @@ using Microsoft.ML.OnnxRuntime;
 namespace AecOfa.Benchmarks;
 
 /// <summary>
-/// Batch-1 inference of extracted sub-networks, single thread: this library's engine (StaticMbv3Network.Forward, no
-/// grad, arena-allocated) vs ONNX Runtime on the very model OnnxExporter writes (BN folded; intra/inter-op threads 1,
+/// Batch-1 inference of extracted sub-networks, single thread: this library's engine, as the autograd eval path
+/// (StaticMbv3Network.Forward, no grad, arena-allocated) and as the compiled InferencePlan (BN folded, fused
+/// epilogues, packed weights, no allocation), vs ONNX Runtime on the very model OnnxExporter writes (BN folded; intra/inter-op threads 1,
 /// all graph optimizations, preallocated input and output). Sub-networks: the smallest reference sub-network of the
 /// default OFA space (width 1.0, 64 mel bins x 100 frames, 10 classes) and two ultra-small ones of the demo's space
 /// (width 0.25, 11 classes): its smallest at full resolution and at the smallest resolution (32 mel bins, hop x2).
 /// Run: dotnet run -c Release --project benchmarks/AecOfa.Benchmarks -- --filter '*OnnxRuntimeComparison*'
+/// (or `-- ort-interleaved [rounds] [runs]`: the three methods in alternating rounds, medians and minima, see OrtInterleaved).
 /// </summary>
 [MemoryDiagnoser]
 public class OnnxRuntimeComparisonBenchmarks
 {
     private StaticMbv3Network _net = null!;
+    private InferencePlan _plan = null!;
     private Tensor _input = null!;
     private readonly TensorArena _arena = new();
     private readonly float[] _logits = new float[64];
@@ -56,6 +60,7 @@ public class OnnxRuntimeComparisonBenchmarks
         var (space, config) = Resolve(Subnet);
         _net = new StaticMbv3Network(space, config, seed: 1);
         _net.Eval();
+        _plan = InferencePlan.Compile(_net);
         var rng = new Random(2);
         _input = Tensor.Uniform(rng, -2f, 2f, 1, 1, space.Input.MelBins, space.Input.Frames);
         using var ms = new MemoryStream();
@@ -90,6 +95,13 @@ public class OnnxRuntimeComparisonBenchmarks
         using var noGrad = GradMode.NoGrad();
         var y = _net.Forward(_input);
         y.Span.CopyTo(_logits);
+        return _logits[0];
+    }
+
+    [Benchmark]
+    public float Plan()
+    {
+        _plan.Run(_input.Span, _logits);
         return _logits[0];
     }
 

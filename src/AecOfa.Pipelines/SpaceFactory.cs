@@ -10,6 +10,11 @@ public static class SpaceFactory
     /// <paramref name="classes"/> outputs; with <paramref name="elasticResolution"/> the mel bins {B, 3B/4, B/2} and the
     /// frame hop x{1, 2} are genes too (METHOD.md §3: input resolution is a strong lever at small budgets).
     /// </summary>
+    /// <param name="widthMultiplier">Channel width multiplier of the space.</param>
+    /// <param name="elasticResolution">Whether the mel bins and frame hop are genes too.</param>
+    /// <param name="melBins">Mel bins of the front end (the nominal input height).</param>
+    /// <param name="frames">Frames of one clip (the nominal input width).</param>
+    /// <param name="classes">Number of outputs.</param>
     /// <param name="template">The structure (stages, choices, input choices) to use instead of the OFA default; its
     /// width multiplier, input size and classes are replaced by the arguments.</param>
     public static ArchSpace ForData(double widthMultiplier, bool elasticResolution, int melBins, int frames, int classes, ArchSpace? template = null)

@@ -25,11 +25,13 @@ public static class LatencyCommand
         var repeats = new Option<int>("--repeats") { Description = "Timed runs per part (median and quartiles are reported).", DefaultValueFactory = _ => 15 };
         var warmup = new Option<int>("--warmup") { Description = "Untimed runs before timing.", DefaultValueFactory = _ => 3 };
         var batches = new Option<int[]>("--batch") { Description = "Batch sizes to measure (default: 1 8).", AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => [1, 8] };
-        var threads = new Option<int?>("--threads") { Description = "Engine threads (default: all cores)." };
+        var threads = new Option<int?>("--threads") { Description = "Engine threads for --path eval (default: all cores); the plan runs on one." };
+        var path = new Option<string>("--path") { Description = "plan: the compiled inference plan predict and eval run (one thread); eval: the autograd eval path.", DefaultValueFactory = _ => "plan" };
+        path.AcceptOnlyFromAmong("plan", "eval");
         var seed = new Option<int>("--seed") { Description = "Seed of the random sub-networks of --check.", DefaultValueFactory = _ => 1 };
         var command = new Command("latency", "Measure per-part latency on this machine into a lookup table; check predicted vs measured latency of random sub-networks.")
         {
-            model, spaceFile, table, from, check, count, repeats, warmup, batches, threads, seed,
+            model, spaceFile, table, from, check, count, repeats, warmup, batches, threads, path, seed,
         };
         command.SetAction(parse => CliErrors.Guard(parse.InvocationConfiguration.Error, () =>
         {
@@ -46,7 +48,7 @@ public static class LatencyCommand
             }
             try
             {
-                return Run(parse, output, tableFile, fromFile, doCheck, model, spaceFile, batches, repeats, warmup, count, seed);
+                return Run(parse, output, tableFile, fromFile, doCheck, model, spaceFile, batches, repeats, warmup, count, seed, parse.GetValue(path) == "eval" ? LatencyPath.Eval : LatencyPath.Plan);
             }
             finally
             {
@@ -57,7 +59,7 @@ public static class LatencyCommand
     }
 
     private static int Run(ParseResult parse, TextWriter output, FileInfo? tableFile, FileInfo? fromFile, bool doCheck, Option<FileInfo?> model,
-        Option<FileInfo?> spaceFile, Option<int[]> batches, Option<int> repeats, Option<int> warmup, Option<int> count, Option<int> seed)
+        Option<FileInfo?> spaceFile, Option<int[]> batches, Option<int> repeats, Option<int> warmup, Option<int> count, Option<int> seed, LatencyPath latencyPath)
     {
         var (space, logMel, clipSeconds, what) = Space(parse.GetValue(model), parse.GetValue(spaceFile));
         var batchSizes = parse.GetValue(batches) ?? [1];
@@ -70,13 +72,18 @@ public static class LatencyCommand
             BatchSizes = batchSizes,
             LogMel = logMel,
             ClipSeconds = clipSeconds,
+            Path = latencyPath,
         });
-        output.WriteLine($"space: {what}; engine threads {WorkerPool.MaxThreads}");
+        output.WriteLine(latencyPath == LatencyPath.Plan
+            ? $"space: {what}; compiled inference plan, one thread"
+            : $"space: {what}; autograd eval path, engine threads {WorkerPool.MaxThreads}");
         LatencyTable lookup;
         if (fromFile is not null && tableFile is null)
         {
             lookup = LatencyTable.Load(CliFiles.Existing(fromFile, "--from"));
             if (ArchSpace.FromJson(lookup.SpaceJson) != space) throw new ArgumentException($"--from: the table was measured for another space than {what}.");
+            string wanted = latencyPath == LatencyPath.Plan ? LatencyTable.PlanPath : LatencyTable.EvalPath;
+            if (lookup.Path != wanted) throw new ArgumentException($"--from: the table measured the {lookup.Path} path, --path is {wanted}.");
         }
         else
         {

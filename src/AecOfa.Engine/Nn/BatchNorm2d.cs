@@ -12,6 +12,9 @@ namespace AecOfa.Engine.Nn;
 /// </summary>
 public sealed class BatchNorm2d : Module, ILayer
 {
+    /// <param name="channels">Number of channels (C of an (N, C, H, W) input).</param>
+    /// <param name="eps">Added to the variance before the square root.</param>
+    /// <param name="momentum">Weight of the new batch's statistics in the running statistics.</param>
     /// <param name="activation">An activation applied after the normalization (in training mode fused into the same
     /// element pass: no intermediate tensor); None for a plain batch norm. It has no parameters, so names and checkpoints
     /// are those of a plain BatchNorm2d.</param>

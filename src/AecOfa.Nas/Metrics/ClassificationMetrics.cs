@@ -41,6 +41,7 @@ public static class ClassificationMetrics
 {
     /// <param name="scores">N x K scores (any monotone transform of probabilities), row-major.</param>
     /// <param name="targets">N x K targets, 1 for positive and 0 for negative (values >= 0.5 count as positive).</param>
+    /// <param name="classes">K, the number of classes.</param>
     public static ClassificationReport Evaluate(ReadOnlySpan<float> scores, ReadOnlySpan<float> targets, int classes)
     {
         if (classes < 1) throw new ArgumentOutOfRangeException(nameof(classes), classes, "Need at least one class.");

@@ -20,7 +20,7 @@ public static class SearchConstraints
     /// Refuses a constraint list no sub-network of <paramref name="space"/> can meet: the smallest sub-network
     /// (<see cref="ArchConfig.Min"/>) must satisfy every constraint (constraints are monotone, so if it does not,
     /// nothing does). Throws <see cref="ArgumentException"/> naming each unmet budget and what the smallest costs;
-    /// also refuses null entries and cost constraints counted for another space.
+    /// also refuses null entries, and cost or latency constraints made for another space.
     /// </summary>
     public static void EnsureFeasible(ArchSpace space, IReadOnlyList<IConstraint> constraints)
     {
@@ -33,6 +33,10 @@ public static class SearchConstraints
             if (constraints[i] is CostConstraint cost && !cost.Space.Equals(space))
                 throw new ArgumentException(
                     $"constraints[{i}] ({cost.Describe()}) counts costs for another space than the one searched; build it from the searched space",
+                    nameof(constraints));
+            if (constraints[i] is LatencyConstraint latency && !latency.Space.Equals(space))
+                throw new ArgumentException(
+                    $"constraints[{i}] ({latency.Describe()}) predicts latencies for another space than the one searched; measure the latency table for the searched space",
                     nameof(constraints));
         }
         var smallest = ArchConfig.Min(space);

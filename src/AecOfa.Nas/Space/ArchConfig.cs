@@ -29,6 +29,8 @@ public sealed record ArchConfig
     /// <param name="depths">Depth per stage (0..maxDepth).</param>
     /// <param name="kernels">Kernel per block slot, stage-major; its length / depths.Length is the max depth.</param>
     /// <param name="expands">Expand ratio per block slot, same layout as <paramref name="kernels"/>.</param>
+    /// <param name="melBins">Resolution gene: mel bins the network sees.</param>
+    /// <param name="hopFactor">Resolution gene: frames averaged into one.</param>
     public ArchConfig(ReadOnlySpan<int> depths, ReadOnlySpan<int> kernels, ReadOnlySpan<int> expands, int melBins, int hopFactor)
     {
         if (depths.Length == 0) throw new ArgumentException("depths must have one entry per stage, got none", nameof(depths));

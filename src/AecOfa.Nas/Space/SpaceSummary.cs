@@ -9,6 +9,11 @@ namespace AecOfa.Nas.Space;
 /// <param name="Label">What the variant is ("space", "width x0.5", ...).</param>
 /// <param name="Space">The space of the variant (a different width multiplier is a different supernet).</param>
 /// <param name="Input">"64x100" for a fixed input; "elastic" when the extremes use the resolution genes.</param>
+/// <param name="Subnets">Number of distinct sub-networks of the variant.</param>
+/// <param name="SmallestConfig">The smallest sub-network.</param>
+/// <param name="Smallest">Its MACs and parameters.</param>
+/// <param name="LargestConfig">The largest sub-network.</param>
+/// <param name="Largest">Its MACs and parameters.</param>
 public sealed record SpaceSummaryRow(string Label, ArchSpace Space, string Input, BigInteger Subnets,
     ArchConfig SmallestConfig, SubnetCost Smallest, ArchConfig LargestConfig, SubnetCost Largest);
 

@@ -15,7 +15,7 @@ namespace AecOfa.Nas.Supernet;
 /// <see cref="ElasticMBConv"/> (MaxDepth slots each; the first block of a stage has the stage stride; a stage of
 /// depth d runs its first d blocks) → final 1×1 expand + BN + h-swish → global average pool → feature-mix linear
 /// without bias + h-swish → dropout → classifier linear.
-/// The sub-network is an argument of every forward (<see cref="Forward(Tensor, ArchConfig)"/>); nothing about the
+/// The sub-network is an argument of every forward (<see cref="Forward(Tensor, ArchConfig, Random?)"/>); nothing about the
 /// active choice is stored between calls. Train/eval mode is the usual module mode (BN statistics, dropout).
 /// Every BN that an activation follows runs it in the same element pass (the engine's fused BN + activation; the
 /// activation has no parameters, so names and checkpoints are those of plain batch norms).

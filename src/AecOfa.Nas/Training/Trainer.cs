@@ -43,6 +43,8 @@ public sealed class Trainer
     }
 
     /// <param name="network">The network to train (its parameters are the optimizer's).</param>
+    /// <param name="strategy">What each step trains (which sub-networks, which losses).</param>
+    /// <param name="options">Epochs, batch size, optimizer, schedule, checkpoints.</param>
     /// <param name="teacher">The frozen teacher, required exactly when the strategy learns from one.</param>
     public Trainer(IArchNetwork network, ITrainingStrategy strategy, TrainerOptions options, FrozenTeacher? teacher = null)
     {

@@ -111,7 +111,11 @@ public sealed class PreparedDataset : IDisposable
 
     /// <summary>Reads the manifest, builds or reuses the feature cache, fits the normalization and forms the splits.</summary>
     /// <param name="manifestPath">manifest.csv, or the folder holding it.</param>
+    /// <param name="options">Front end, clip length, validation carve-out and cache settings.</param>
     /// <param name="cacheFolder">Where the cache goes when <see cref="DatasetOptions.CachePath"/> is null.</param>
+    /// <param name="log">Progress lines (optional).</param>
+    /// <param name="progress">Clips featurized so far while the cache is built (optional).</param>
+    /// <param name="cancellationToken">Stops the cache build.</param>
     public static PreparedDataset Open(string manifestPath, DatasetOptions options, string cacheFolder, TextWriter? log = null,
         IProgress<(int Done, int Total)>? progress = null, CancellationToken cancellationToken = default)
     {

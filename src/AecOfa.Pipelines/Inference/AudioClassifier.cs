@@ -1,9 +1,9 @@
 using System.Globalization;
+using System.Numerics.Tensors;
 using AecOfa.Audio;
 using AecOfa.Audio.Datasets;
 using AecOfa.Audio.Features;
-using AecOfa.Engine;
-using AecOfa.Engine.Ops;
+using AecOfa.Nas.Inference;
 using AecOfa.Nas.Static;
 
 namespace AecOfa.Pipelines.Inference;
@@ -12,7 +12,8 @@ namespace AecOfa.Pipelines.Inference;
 /// Classifies audio with an extracted sub-network file (<see cref="StaticNetworkFile"/>) on this library's engine;
 /// no training code runs. The front end is rebuilt from the file's metadata (<see cref="ModelFrontEnd"/>): WAV of
 /// any format the loader reads → mono at the model's sample rate → log-mel → per-bin normalization → network →
-/// sigmoid scores per class (multi-label).
+/// sigmoid scores per class (multi-label). The network runs as a compiled <see cref="InferencePlan"/> (BN folded,
+/// fused, allocation-free batch-1 kernels), built once here from the network's weights at construction.
 /// Windows: a file no longer than the training clip is one window, zero-padded at the end to the clip length (as
 /// the training clips were). A longer file is cut into clip-length windows starting every
 /// <see cref="AudioClassifierOptions.HopSeconds"/> (default: half a clip), plus one window ending exactly at the
@@ -25,6 +26,7 @@ public sealed class AudioClassifier
     private readonly LogMelExtractor _extractor;
     private readonly WavFileDecoder _decoder = new();
     private readonly IReadOnlyList<string> _classNames;
+    private readonly InferencePlan _plan;
 
     public AudioClassifier(StaticMbv3Network network, ModelFrontEnd frontEnd, AudioClassifierOptions? options = null)
     {
@@ -47,6 +49,7 @@ public sealed class AudioClassifier
         HasClassNames = names is not null;
         _classNames = names ?? Enumerable.Range(0, network.Space.Classes).Select(i => i.ToString(CultureInfo.InvariantCulture)).ToArray();
         network.Eval();
+        _plan = InferencePlan.Compile(network);
     }
 
     /// <summary>Loads a model file written by <see cref="StaticNetworkFile.Save"/> (e.g. the demo's best_subnet.safetensors).</summary>
@@ -145,13 +148,14 @@ public sealed class AudioClassifier
 
     private float[] Scores(float[] samples, int[] starts)
     {
-        int bins = _extractor.Bins, frames = Network.Space.Input.Frames, per = bins * frames;
-        var batch = new float[starts.Length * per];
-        for (int i = 0; i < starts.Length; i++) Features(samples, starts[i]).CopyTo(batch.AsSpan(i * per, per));
-        using (GradMode.NoGrad())
+        int classes = Network.Space.Classes;
+        var scores = new float[starts.Length * classes];
+        for (int i = 0; i < starts.Length; i++)
         {
-            var logits = Network.Forward(Tensor.FromArray(batch, starts.Length, 1, bins, frames));
-            return TensorOps.Sigmoid(logits).Data.ToArray();
+            var logits = scores.AsSpan(i * classes, classes);
+            _plan.Run(Features(samples, starts[i]), logits);
+            TensorPrimitives.Sigmoid(logits, logits);
         }
+        return scores;
     }
 }

@@ -10,7 +10,7 @@ public sealed record AudioClassifierOptions
     /// <summary>Clip-level score from the window scores.</summary>
     public WindowAggregation Aggregation { get; init; } = WindowAggregation.Max;
 
-    /// <summary>Windows per forward pass.</summary>
+    /// <summary>Windows featurized per step (the compiled network then runs them one at a time).</summary>
     public int BatchSize { get; init; } = 16;
 
     /// <summary>Class names overriding the model's (e.g. from a dataset's classes.txt); their count must match.</summary>

@@ -8,7 +8,7 @@ namespace AecOfa.Pipelines.Inference;
 
 /// <summary>
 /// The front end a model was trained with, read back from the front-end map of its file
-/// (<see cref="Static.StaticNetworkPackage.FrontEnd"/>): "logmel" (<see cref="LogMelOptions.ConfigKey"/>, parsed back
+/// (<see cref="AecOfa.Nas.Static.StaticNetworkPackage.FrontEnd"/>): "logmel" (<see cref="LogMelOptions.ConfigKey"/>, parsed back
 /// into <see cref="LogMelOptions"/>), "clip_seconds" (training clip length), "normalization"
 /// (<see cref="FeatureNormalizer"/> JSON) and, when present, "classes" (a JSON array of class names in output order).
 /// </summary>

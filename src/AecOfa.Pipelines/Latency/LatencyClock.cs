@@ -40,8 +40,16 @@ public sealed record LatencyStats(double MedianMs, double P25Ms, double P75Ms, d
             run();
             ms[i] = (clock.GetTimestamp() - t0) * 1000.0 / clock.Frequency;
         }
-        Array.Sort(ms);
-        return new LatencyStats(Quantile(ms, 0.5), Quantile(ms, 0.25), Quantile(ms, 0.75), ms[0], ms[^1], repeats);
+        return FromSamples(ms);
+    }
+
+    /// <summary>Statistics of measured run times in milliseconds (at least one).</summary>
+    public static LatencyStats FromSamples(IReadOnlyList<double> milliseconds)
+    {
+        ArgumentNullException.ThrowIfNull(milliseconds);
+        if (milliseconds.Count == 0) throw new ArgumentException("no samples", nameof(milliseconds));
+        var ms = milliseconds.Order().ToArray();
+        return new LatencyStats(Quantile(ms, 0.5), Quantile(ms, 0.25), Quantile(ms, 0.75), ms[0], ms[^1], ms.Length);
     }
 
     /// <summary>Linear-interpolated quantile of sorted values.</summary>

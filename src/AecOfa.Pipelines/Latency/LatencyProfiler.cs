@@ -5,6 +5,7 @@ using AecOfa.Engine;
 using AecOfa.Engine.Kernels;
 using AecOfa.Engine.Nn;
 using AecOfa.Engine.Ops;
+using AecOfa.Nas.Inference;
 using AecOfa.Nas.Space;
 using AecOfa.Nas.Static;
 using AecOfa.Nas.Supernet;
@@ -28,6 +29,9 @@ public sealed record LatencyProfilerOptions
     public LogMelOptions? LogMel { get; init; }
     public double? ClipSeconds { get; init; }
     public ILatencyClock Clock { get; init; } = StopwatchClock.Instance;
+
+    /// <summary>What is measured: the compiled plan (default: what predict and eval run) or the autograd eval path.</summary>
+    public LatencyPath Path { get; init; } = LatencyPath.Plan;
 }
 
 /// <summary>One sub-network of <see cref="LatencyProfiler.Check"/>: predicted vs measured network latency (batch 1).</summary>
@@ -41,9 +45,14 @@ public sealed record LatencyCheckRow(ArchConfig Config, long Macs, double Predic
 }
 
 /// <summary>
-/// Measures a <see cref="LatencyTable"/> on this machine with this library's engine (eval mode, no autograd, the
-/// engine's current thread count), and checks its predictions against whole networks. Every part runs on inputs of
-/// the exact shape it sees inside a network at each resolution; weights are random (latency does not depend on them).
+/// Measures a <see cref="LatencyTable"/> on this machine with this library's engine, and checks its predictions
+/// against whole networks. <see cref="LatencyPath.Plan"/> (default): the compiled <see cref="InferencePlan"/> that
+/// predict and eval run; each part is timed inside whole networks (per resolution, one network per kernel and expand
+/// ratio at the smallest depth of at least 2 holds every stage's first and later block of that variant), batch b = b
+/// examples in turn.
+/// <see cref="LatencyPath.Eval"/>: the autograd eval path (no grad, the engine's current thread count); every part
+/// runs on its own on inputs of the exact shape it sees inside a network. Weights are random (latency does not
+/// depend on them).
 /// </summary>
 public sealed class LatencyProfiler(ArchSpace space, LatencyProfilerOptions? options = null)
 {
@@ -93,6 +102,99 @@ public sealed class LatencyProfiler(ArchSpace space, LatencyProfilerOptions? opt
         for (int i = 0; i < _options.ProcessWarmupRuns; i++) extractor.Extract(samples, features, workspace);
         parts[LatencyTable.FrontEndKey] = new(StringComparer.Ordinal) { ["1"] = Measure(() => extractor.Extract(samples, features, workspace)) };
 
+        if (_options.Path == LatencyPath.Plan) PlanParts(parts, progress);
+        else EvalParts(Add);
+        return new LatencyTable
+        {
+            SpaceJson = _space.ToJson(),
+            Machine = $"{RuntimeInformation.OSDescription.Trim()}; {RuntimeInformation.ProcessArchitecture}; {Environment.ProcessorCount} logical CPUs; .NET {Environment.Version}",
+            Threads = _options.Path == LatencyPath.Plan ? 1 : WorkerPool.MaxThreads,
+            Warmup = _options.Warmup,
+            Repeats = _options.Repeats,
+            BatchSizes = [.. _options.BatchSizes],
+            Path = _options.Path == LatencyPath.Plan ? LatencyTable.PlanPath : LatencyTable.EvalPath,
+            Parts = parts,
+        };
+    }
+
+    /// <summary>Every part timed inside whole compiled networks: per resolution and (kernel, expand), the uniform
+    /// network at the smallest depth of at least 2; resample, stem and head from the first of them.</summary>
+    private void PlanParts(Dictionary<string, Dictionary<string, LatencyStats>> parts, IProgress<string>? progress)
+    {
+        // The shallowest networks that still hold a later block per stage: with full-depth ones the sum of parts
+        // overestimated whole random sub-networks by 7-9 % on average (two runs; more weights competing for the caches).
+        int depth = _space.DepthChoices.Where(d => d >= 2).DefaultIfEmpty(_space.DepthChoices.Max()).Min();
+        foreach (int mel in _space.Input.MelBinSet)
+        {
+            foreach (int hop in _space.Input.HopFactorSet)
+            {
+                bool firstVariant = true;
+                foreach (int k in _space.KernelChoices)
+                {
+                    foreach (int e in _space.ExpandChoices)
+                    {
+                        var net = new StaticMbv3Network(_space, ArchConfig.Uniform(_space, depth, k, e, mel, hop), seed: k * 31 + e);
+                        net.Eval();
+                        var plan = InferencePlan.Compile(net);
+                        var x = Input(1, 1, _space.Input.MelBins, _space.Input.Frames).Data;
+                        var stats = _options.BatchSizes.ToDictionary(b => b.ToString(CultureInfo.InvariantCulture), b => MeasureSteps(plan, x, b));
+                        void Put(string key, int step)
+                        {
+                            parts[key] = stats.ToDictionary(kv => kv.Key, kv => kv.Value[step], StringComparer.Ordinal);
+                            progress?.Report(key);
+                        }
+                        if (firstVariant)
+                        {
+                            Put(LatencyTable.ResampleKey(mel, hop), 0);
+                            Put(LatencyTable.StemKey(mel, hop), 1);
+                            Put(LatencyTable.HeadKey(mel, hop), plan.StepCount - 1);
+                            firstVariant = false;
+                        }
+                        for (int st = 0; st < _space.StageCount; st++)
+                        {
+                            Put(LatencyTable.BlockKey(st, true, k, e, mel, hop), 2 + st * depth);
+                            if (depth > 1) Put(LatencyTable.BlockKey(st, false, k, e, mel, hop), 2 + st * depth + 1);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>Per step of <paramref name="plan"/>: statistics over the repeats of the time the step takes for
+    /// <paramref name="batch"/> examples run one after another.</summary>
+    private LatencyStats[] MeasureSteps(InferencePlan plan, float[] x, int batch)
+    {
+        var logits = new float[plan.Classes];
+        var clock = _options.Clock;
+        int steps = plan.StepCount;
+        var sums = new double[steps];
+        long last = 0;
+        void AfterStep(int step)
+        {
+            long now = clock.GetTimestamp();
+            sums[step] += (now - last) * 1000.0 / clock.Frequency;
+            last = clock.GetTimestamp();
+        }
+        Action<int> observer = AfterStep;
+        for (int i = 0; i < _options.Warmup; i++) plan.Run(x, logits);
+        var samples = new double[steps][];
+        for (int s = 0; s < steps; s++) samples[s] = new double[_options.Repeats];
+        for (int r = 0; r < _options.Repeats; r++)
+        {
+            Array.Clear(sums);
+            for (int i = 0; i < batch; i++)
+            {
+                last = clock.GetTimestamp();
+                plan.Run(x, logits, observer);
+            }
+            for (int s = 0; s < steps; s++) samples[s][r] = sums[s];
+        }
+        return samples.Select(LatencyStats.FromSamples).ToArray();
+    }
+
+    private void EvalParts(Action<string, Func<int, Action>> Add)
+    {
         var reference = new StaticMbv3Network(_space, ArchConfig.Min(_space));
         foreach (int mel in _space.Input.MelBinSet)
         {
@@ -145,19 +247,10 @@ public sealed class LatencyProfiler(ArchSpace space, LatencyProfilerOptions? opt
                 });
             }
         }
-        return new LatencyTable
-        {
-            SpaceJson = _space.ToJson(),
-            Machine = $"{RuntimeInformation.OSDescription.Trim()}; {RuntimeInformation.ProcessArchitecture}; {Environment.ProcessorCount} logical CPUs; .NET {Environment.Version}",
-            Threads = WorkerPool.MaxThreads,
-            Warmup = _options.Warmup,
-            Repeats = _options.Repeats,
-            BatchSizes = [.. _options.BatchSizes],
-            Parts = parts,
-        };
     }
 
-    /// <summary>Measured latency (median, batch 1, network only) of whole random-weight networks of each config.</summary>
+    /// <summary>Measured latency (median, batch 1, network only) of whole random-weight networks of each config, on
+    /// <see cref="LatencyProfilerOptions.Path"/>.</summary>
     public IReadOnlyList<LatencyCheckRow> Check(LatencyTable table, IEnumerable<ArchConfig> configs, IProgress<LatencyCheckRow>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(table);
@@ -169,7 +262,15 @@ public sealed class LatencyProfiler(ArchSpace space, LatencyProfilerOptions? opt
             var net = new StaticMbv3Network(_space, config, seed: rows.Count);
             net.Eval();
             var x = Input(1, 1, _space.Input.MelBins, _space.Input.Frames);
-            var stats = Measure(() => net.Forward(x));
+            LatencyStats stats;
+            if (_options.Path == LatencyPath.Plan)
+            {
+                var plan = InferencePlan.Compile(net);
+                var logits = new float[plan.Classes];
+                var features = x.Data;
+                stats = Measure(() => plan.Run(features, logits));
+            }
+            else stats = Measure(() => net.Forward(x));
             var row = new LatencyCheckRow(config, counter.Macs(config), table.Predict(config), stats.MedianMs,
                 table.Predict(config, statistic: LatencyStatistic.Min), stats.MinMs);
             rows.Add(row);
@@ -188,6 +289,14 @@ public sealed class LatencyProfiler(ArchSpace space, LatencyProfilerOptions? opt
             {
                 var net = new StaticMbv3Network(_space, ArchConfig.Max(_space).WithResolution(mel, hop));
                 net.Eval();
+                if (_options.Path == LatencyPath.Plan)
+                {
+                    var plan = InferencePlan.Compile(net);
+                    var logits = new float[plan.Classes];
+                    var features = Input(1, 1, _space.Input.MelBins, _space.Input.Frames).Data;
+                    for (int i = 0; i < _options.ProcessWarmupRuns; i++) plan.Run(features, logits);
+                    continue;
+                }
                 foreach (int b in _options.BatchSizes)
                 {
                     var x = Input(b, 1, _space.Input.MelBins, _space.Input.Frames);

@@ -37,6 +37,12 @@ public sealed class LatencyTable
 
     [JsonPropertyName("repeats")] public int Repeats { get; init; }
 
+    /// <summary>What was measured: <see cref="PlanPath"/> (the compiled inference plan, one thread) or
+    /// <see cref="EvalPath"/> (the autograd eval path; tables written before the plan existed have no field and read as this).</summary>
+    [JsonPropertyName("path")] public string Path { get; init; } = EvalPath;
+
+    public const string PlanPath = "plan", EvalPath = "eval";
+
     [JsonPropertyName("batch_sizes")] public int[] BatchSizes { get; init; } = [1];
 
     /// <summary>Part key → batch size (as text) → statistics.</summary>

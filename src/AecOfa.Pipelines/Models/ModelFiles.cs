@@ -2,6 +2,8 @@ using System.Globalization;
 using AecOfa.Audio.Datasets;
 using AecOfa.Audio.Features;
 using AecOfa.Engine;
+using AecOfa.Engine.Kernels;
+using AecOfa.Nas.Inference;
 using AecOfa.Nas.Metrics;
 using AecOfa.Nas.Space;
 using AecOfa.Nas.Static;
@@ -75,16 +77,26 @@ public static class ModelFiles
         var data = new FeatureSplit(opened, split, normalizer);
         var network = package.Network;
         network.Eval();
+        // The compiled batch-1 plan (InferencePlan), one per thread: clips are independent, so each clip's logits
+        // are the same whatever the thread count.
+        int threads = Math.Max(1, WorkerPool.MaxThreads), classes = network.Space.Classes;
+        var plans = Enumerable.Range(0, threads).Select(_ => InferencePlan.Compile(network)).ToArray();
         var scores = new List<float>();
         var targets = new List<float>();
-        using (GradMode.NoGrad())
+        foreach (var (x, y) in data.Batches(SubnetEvaluator.DefaultBatchSize))
         {
-            foreach (var (x, y) in data.Batches(SubnetEvaluator.DefaultBatchSize))
+            cancellationToken.ThrowIfCancellationRequested();
+            int n = x.Shape[0], per = plans[0].InputLength;
+            if (x.Numel != n * per)
+                throw new InvalidDataException($"{modelPath}: the features are ({string.Join(", ", x.Shape)}), the model takes (N, 1, {plans[0].InputBins}, {plans[0].Frames}).");
+            var features = x.Data;
+            var logits = new float[n * classes];
+            Parallel.For(0, Math.Min(threads, n), new ParallelOptions { MaxDegreeOfParallelism = threads }, t =>
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                scores.AddRange(network.Forward(x).Data);
-                targets.AddRange(y.Data);
-            }
+                for (int i = t; i < n; i += threads) plans[t].Run(features.AsSpan(i * per, per), logits.AsSpan(i * classes, classes));
+            });
+            scores.AddRange(logits);
+            targets.AddRange(y.Data);
         }
         return (ClassificationMetrics.Evaluate(scores.ToArray(), targets.ToArray(), modelClasses.Count), modelClasses);
     }

@@ -45,6 +45,16 @@ public sealed record BudgetSearchSettings
 
     public int Seed { get; init; } = 1;
 
+    /// <summary>Optional latency limit in ms, applied with every budget: only sub-networks whose
+    /// <see cref="LatencyPredictor"/> predicts at most this are searched (a <see cref="LatencyConstraint"/>).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double? MaxLatencyMs { get; init; }
+
+    /// <summary>The latency model for <see cref="MaxLatencyMs"/>, e.g. a <see cref="Latency.LatencyTablePredictor"/>
+    /// from `aecofa latency --table T.json` measured on the target machine. Not serialized.</summary>
+    [JsonIgnore]
+    public ILatencyPredictor? LatencyPredictor { get; init; }
+
     public void Validate()
     {
         if (Budgets is null || Budgets.Count == 0) throw new ArgumentException("--budgets: give at least one budget, e.g. 0.5,1,2.");
@@ -54,20 +64,30 @@ public sealed record BudgetSearchSettings
         if (Population < 8) throw new ArgumentException($"--population = {Population}: must be >= 8 (a quarter of it are the parents, and crossover needs two).");
         if (Generations < 0) throw new ArgumentException($"--generations = {Generations}: must be >= 0.");
         if (RecalibrationClips < 1) throw new ArgumentException($"--recalibration-clips = {RecalibrationClips}: must be >= 1.");
+        if (MaxLatencyMs is { } ms && (!(ms > 0) || !double.IsFinite(ms)))
+            throw new ArgumentException($"--max-latency-ms = {ms.ToString(CultureInfo.InvariantCulture)}: must be a positive number of milliseconds.");
+        if (MaxLatencyMs is not null && LatencyPredictor is null)
+            throw new ArgumentException("--max-latency-ms needs a latency model: give --latency-table T.json (from `aecofa latency --table`).");
+        if (MaxLatencyMs is null && LatencyPredictor is not null)
+            throw new ArgumentException("--latency-table is only used with --max-latency-ms: give the limit too.");
     }
 
     public long Limit(double budget) => Unit == BudgetUnit.MMacs ? (long)Math.Floor(budget * 1e6) : (long)Math.Floor(budget * 1e3);
 }
 
 /// <summary>The best sub-network found under one budget, with its validation (search) and test (reporting) metrics.</summary>
-public sealed record BudgetWinner(double Budget, SearchCandidate Best, ClassificationReport Validation, ClassificationReport? Test, int Evaluations, double Seconds);
+public sealed record BudgetWinner(double Budget, SearchCandidate Best, ClassificationReport Validation, ClassificationReport? Test, int Evaluations, double Seconds)
+{
+    /// <summary>The winner's predicted latency in ms when the search had a latency limit (<see cref="BudgetSearchSettings.MaxLatencyMs"/>).</summary>
+    public double? PredictedLatencyMs { get; init; }
+}
 
 /// <summary>Everything a search produced.</summary>
 public sealed record BudgetSearchReport(BudgetSearchSettings Settings, string Metric, IReadOnlyList<BudgetWinner> Winners, IReadOnlyList<SearchCandidate> Candidates, double Seconds);
 
 /// <summary>
 /// `aecofa search` as a library call: for each budget, the best sub-network of a trained supernet under a MACs or
-/// parameter limit. Fitness is the headline metric on the VALIDATION split after exact BN recalibration on a fixed
+/// parameter limit (and, with <see cref="BudgetSearchSettings.MaxLatencyMs"/>, a predicted-latency limit). Fitness is the headline metric on the VALIDATION split after exact BN recalibration on a fixed
 /// subset of training clips, cached per architecture across budgets (a sub-network measured for one budget is never
 /// measured again for the next); the winners alone are then scored on the TEST split, which the search never saw.
 /// </summary>
@@ -99,6 +119,7 @@ public static class BudgetSearch
         ISearchStrategy strategy = settings.Strategy == "random"
             ? new RandomSearch(RandomSearchOptions.MatchingBudget(evolution))
             : new EvolutionSearch(evolution);
+        var latency = settings.MaxLatencyMs is { } maxMs ? new LatencyConstraint(settings.LatencyPredictor!, maxMs) : null;
         var winners = new List<BudgetWinner>();
         var all = new Dictionary<ArchConfig, SearchCandidate>();
         foreach (double budget in settings.Budgets)
@@ -107,16 +128,20 @@ public static class BudgetSearch
             var budgetClock = Stopwatch.StartNew();
             long limit = settings.Limit(budget);
             IConstraint constraint = settings.Unit == BudgetUnit.MMacs ? new MacsConstraint(costs, limit) : new ParamsConstraint(costs, limit);
+            IConstraint[] constraints = latency is null ? [constraint] : [constraint, latency];
             var bar = observer.Bar($"search {Format(budget)} {UnitName(settings.Unit)}", "sub-networks");
             var progress = bar is null ? null : new Progress<SearchProgress>(p => bar.Report((p.Evaluations, evolution.TotalEvaluations)));
-            var result = strategy.Search(space, fitness, [constraint], settings.Seed, progress, cancellationToken);
+            var result = strategy.Search(space, fitness, constraints, settings.Seed, progress, cancellationToken);
             foreach (var c in result.Candidates) all.TryAdd(c.Config, c);
             foreach (var e in measured.Evaluations) reports.TryAdd(e.Config, e.Report);
             var val = reports[result.Best.Config];
             var test = testEvaluator?.Evaluate(result.Best.Config).Report;
-            winners.Add(new BudgetWinner(budget, result.Best, val, test, result.Evaluations, budgetClock.Elapsed.TotalSeconds));
+            winners.Add(new BudgetWinner(budget, result.Best, val, test, result.Evaluations, budgetClock.Elapsed.TotalSeconds)
+            {
+                PredictedLatencyMs = latency?.PredictMs(result.Best.Config),
+            });
             observer.Log?.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"budget {Format(budget)} {UnitName(settings.Unit)}: {result.Best.Macs / 1e6:F2}M MACs, {result.Best.Params / 1e3:F1}K params, val {metricName} {result.Best.Fitness:F4}{(test is null ? "" : $", test {metricName} {metric(test):F4}")}  [{result.Evaluations} candidates{(result.Exhausted ? ", every sub-network the budget admits" : "")}, {budgetClock.Elapsed.TotalSeconds:F0} s]  {result.Best.Config}"));
+                $"budget {Format(budget)} {UnitName(settings.Unit)}{(latency is null ? "" : $" and {latency.MaxMs:0.###} ms")}: {result.Best.Macs / 1e6:F2}M MACs, {result.Best.Params / 1e3:F1}K params{(latency is null ? "" : $", {latency.PredictMs(result.Best.Config):F3} ms predicted")}, val {metricName} {result.Best.Fitness:F4}{(test is null ? "" : $", test {metricName} {metric(test):F4}")}  [{result.Evaluations} candidates{(result.Exhausted ? ", every sub-network the budget admits" : "")}, {budgetClock.Elapsed.TotalSeconds:F0} s]  {result.Best.Config}"));
         }
         return new BudgetSearchReport(settings, metricName, winners, all.Values.ToList(), clock.Elapsed.TotalSeconds);
     }
@@ -136,12 +161,15 @@ public static class BudgetSearch
             generations = report.Settings.Generations,
             recalibrationClips = report.Settings.RecalibrationClips,
             seed = report.Settings.Seed,
+            maxLatencyMs = report.Settings.MaxLatencyMs,
+            latencyModel = report.Settings.LatencyPredictor?.Describe(),
             seconds = report.Seconds,
             winners = report.Winners.Select(w => new
             {
                 budget = w.Budget,
                 macs = w.Best.Macs,
                 @params = w.Best.Params,
+                predictedLatencyMs = w.PredictedLatencyMs,
                 validationFitness = w.Best.Fitness,
                 evaluations = w.Evaluations,
                 seconds = w.Seconds,

@@ -69,6 +69,25 @@ public sealed class AudioClassifierTests : IDisposable
     }
 
     [Fact]
+    public void Scores_AreTheEvalForwardsSigmoid_ThroughTheCompiledPlan()
+    {
+        var clip = TinyModel.Audio(0.5, 4);
+        var classifier = AudioClassifier.Load(TinyModel.Write(_dir));
+        var result = classifier.Classify(clip);
+        var features = classifier.Features(clip.Samples, 0);
+        var net = classifier.Network;
+        AecOfa.Engine.Tensor logits;
+        using (AecOfa.Engine.GradMode.NoGrad())
+            logits = net.Forward(AecOfa.Engine.Tensor.FromArray(features, 1, 1, net.Space.Input.MelBins, net.Space.Input.Frames));
+        Assert.Equal(logits.Numel, result.Windows[0].Scores.Length);
+        for (int c = 0; c < logits.Numel; c++)
+        {
+            Assert.True(float.IsFinite(result.Windows[0].Scores[c]), $"class {c}: {result.Windows[0].Scores[c]}");
+            Assert.Equal(1.0 / (1.0 + Math.Exp(-logits.Data[c])), result.Windows[0].Scores[c], 1e-5);
+        }
+    }
+
+    [Fact]
     public void OtherSampleRatesAndStereoAreReadLikeTheLoader()
     {
         string model = TinyModel.Write(_dir);

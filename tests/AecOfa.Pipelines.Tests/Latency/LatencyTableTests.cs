@@ -32,6 +32,7 @@ public sealed class LatencyTableTests
         LogMel = new LogMelOptions { MelBins = 8, HopLength = 400 },
         ClipSeconds = 0.275, // 12 frames
         ProcessWarmupRuns = 1,
+        Path = LatencyPath.Eval, // the tests below count clock reads of parts measured on their own
     };
 
     [Fact]
@@ -92,6 +93,44 @@ public sealed class LatencyTableTests
         Assert.Equal((LatencyTable.NetworkParts(configs[1]).Count - 1) / 1.0, rows[1].RelativeError, 9);
         var summary = LatencyProfiler.Summarize(rows);
         Assert.Equal(0.0, summary.Within15);
+    }
+
+    /// <summary>Every timestamp read advances by the same step.</summary>
+    private sealed class StepClock(long step) : ILatencyClock
+    {
+        private long _now;
+        public long Frequency => 1_000_000;
+        public long GetTimestamp() => _now += step;
+    }
+
+    [Fact]
+    public void PlanPath_TimesEveryPartInsideWholeCompiledNetworks()
+    {
+        // Each interval (two reads) is 100 µs: every part 0.1 ms per example, 0.4 ms at batch 4.
+        var profiler = new LatencyProfiler(TinySupernet.Space, FakeOptions with { Path = LatencyPath.Plan, Clock = new StepClock(100) });
+        var table = profiler.BuildTable();
+        Assert.Equal(LatencyTable.PlanPath, table.Path);
+        Assert.Equal(profiler.PartCount, table.Parts.Count);
+        foreach (var (key, byBatch) in table.Parts)
+        {
+            if (key == LatencyTable.FrontEndKey) continue;
+            Assert.Equal(0.1, byBatch["1"].MedianMs, 12);
+            Assert.Equal(0.4, byBatch["4"].MedianMs, 12);
+        }
+        var configs = new[] { ArchConfig.Min(TinySupernet.Space), ArchConfig.Max(TinySupernet.Space) };
+        var rows = profiler.Check(table, configs);
+        Assert.All(rows, r => Assert.Equal(0.1, r.MeasuredMs, 12)); // one interval per whole network
+        Assert.Equal(0.1 * LatencyTable.NetworkParts(configs[1]).Count, rows[1].PredictedMs, 9);
+        Assert.Equal(LatencyTable.EvalPath, LatencyTable.FromJson("{\"format\":\"" + LatencyTable.FormatValue + "\"}").Path); // old tables
+    }
+
+    [Fact]
+    public void PlanPath_RealClock_MeasuresPositiveTimes()
+    {
+        var profiler = new LatencyProfiler(TinySupernet.Space, FakeOptions with { Path = LatencyPath.Plan, Clock = StopwatchClock.Instance, BatchSizes = [1] });
+        var table = profiler.BuildTable();
+        Assert.All(table.Parts.Values.SelectMany(b => b.Values), s => Assert.True(s.MedianMs >= 0));
+        Assert.True(table.Predict(ArchConfig.Max(TinySupernet.Space)) > 0);
     }
 
     [Fact]

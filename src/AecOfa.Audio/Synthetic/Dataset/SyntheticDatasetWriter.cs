@@ -20,7 +20,11 @@ public static class SyntheticDatasetWriter
 {
     private static readonly DatasetSplit[] Splits = [DatasetSplit.Train, DatasetSplit.Validation, DatasetSplit.Test];
 
+    /// <param name="dataset">The dataset to render.</param>
+    /// <param name="outputDirectory">Where the WAV files, manifest.csv and classes.txt go.</param>
+    /// <param name="progress">Files written so far (optional).</param>
     /// <param name="maxDegreeOfParallelism">-1 = all cores.</param>
+    /// <param name="cancellationToken">Stops between files.</param>
     public static SyntheticWriteResult Write(SyntheticEventsDataset dataset, string outputDirectory,
         IProgress<SyntheticWriteProgress>? progress = null, int maxDegreeOfParallelism = -1, CancellationToken cancellationToken = default)
     {
