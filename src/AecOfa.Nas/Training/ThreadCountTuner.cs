@@ -2,6 +2,7 @@ namespace AecOfa.Nas.Training;
 
 /// <summary>What a <see cref="ThreadCountTuner"/> measured and chose.</summary>
 /// <param name="Threads">The thread count the following steps run with.</param>
+/// <param name="MaxThreads">The thread count measured against one thread.</param>
 /// <param name="SecondsAtMax">Median seconds per step at <paramref name="MaxThreads"/> threads.</param>
 /// <param name="SecondsAtOne">Median seconds per step at one thread.</param>
 public sealed record ThreadCountDecision(int Threads, int MaxThreads, double SecondsAtMax, double SecondsAtOne)
