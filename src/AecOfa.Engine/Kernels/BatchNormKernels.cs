@@ -147,7 +147,11 @@ public static unsafe partial class BatchNormKernels
         {
             long total = count + hw;
             double pairWeight = (double)count * hw / total; // the same for every channel of the clip: one division, not one per plane
-            for (int c = c0; c < c1; c++)
+            int c = c0;
+            if (hw <= 8 && Vector256.IsHardwareAccelerated)
+                for (; c + 4 <= c1; c += 4)
+                    MeanM2FourTinyPlanes(a.P0 + ((long)n * channels + c) * hw, hw, total, pairWeight, mean + c, m2 + c);
+            for (; c < c1; c++)
             {
                 float* plane = a.P0 + ((long)n * channels + c) * hw;
                 double pm = PlaneSum(plane, hw) / hw;
@@ -160,6 +164,53 @@ public static unsafe partial class BatchNormKernels
         }
     }
 
+    /// <summary>
+    /// <see cref="MeanM2Range"/>'s per-plane update for four consecutive channels of one clip whose planes have at most
+    /// 8 positions (the 1x2 .. 2x4 maps of ultra-small networks, where per-plane overhead was most of the cost), one
+    /// channel per float64 lane. Each lane performs exactly the scalar path's operations in the same order: for planes
+    /// under 8 positions <see cref="PlaneSum"/> and <see cref="PlaneSquaredDeviations"/> add sequentially from zero; at
+    /// 8 they take one widened vector step, ((0 + x_k) + (0 + x_k+4)) + (0 + 0) per lane k, then the lane sum
+    /// (t0 + t1) + (t2 + t3). No fused multiply-adds, so the bits are the same.
+    /// </summary>
+    private static void MeanM2FourTinyPlanes(float* planes, int hw, long total, double pairWeight, double* mean, double* m2)
+    {
+        float* p0 = planes, p1 = planes + hw, p2 = planes + 2 * hw, p3 = planes + 3 * hw;
+        Vector256<double> At(int i) => Vector256.Create((double)p0[i], p1[i], p2[i], p3[i]);
+        var zero = Vector256<double>.Zero;
+        var vhw = Vector256.Create((double)hw);
+        Vector256<double> sum, sq;
+        if (hw < 8)
+        {
+            sum = zero;
+            for (int i = 0; i < hw; i++) sum += At(i);
+            var pm = sum / vhw;
+            sq = zero;
+            for (int i = 0; i < hw; i++)
+            {
+                var d = At(i) - pm;
+                sq += d * d;
+            }
+            Update(pm, sq);
+            return;
+        }
+        Vector256<double> x0 = At(0), x1 = At(1), x2 = At(2), x3 = At(3), x4 = At(4), x5 = At(5), x6 = At(6), x7 = At(7);
+        var pad = zero + zero;
+        Vector256<double> t0 = ((zero + x0) + (zero + x4)) + pad, t1 = ((zero + x1) + (zero + x5)) + pad;
+        Vector256<double> t2 = ((zero + x2) + (zero + x6)) + pad, t3 = ((zero + x3) + (zero + x7)) + pad;
+        var mu = ((t0 + t1) + (t2 + t3)) / vhw;
+        Vector256<double> Sq(Vector256<double> x) { var d = x - mu; return zero + d * d; }
+        Vector256<double> q0 = (Sq(x0) + Sq(x4)) + pad, q1 = (Sq(x1) + Sq(x5)) + pad, q2 = (Sq(x2) + Sq(x6)) + pad, q3 = (Sq(x3) + Sq(x7)) + pad;
+        Update(mu, (q0 + q1) + (q2 + q3));
+
+        void Update(Vector256<double> pm, Vector256<double> pq)
+        {
+            var m = Vector256.Load(mean);
+            var delta = pm - m;
+            (m + delta * vhw / Vector256.Create((double)total)).Store(mean);
+            (Vector256.Load(m2) + (pq + delta * delta * Vector256.Create(pairWeight))).Store(m2);
+        }
+    }
+
     /// <summary>Clips outer, channels inner (memory order; see <see cref="MeanM2Range"/>); each channel adds its planes in batch order.</summary>
     private static void GradientSumsRange(in ParallelChunks.Args args, int c0, int c1)
     {
@@ -168,7 +219,11 @@ public static unsafe partial class BatchNormKernels
         var act = b.Act;
         for (int c = c0; c < c1; c++) { b.Sum0[c] = 0; b.Sum1[c] = 0; }
         for (int n = 0; n < batch; n++)
-            for (int c = c0; c < c1; c++)
+        {
+            int c = c0;
+            if (hw < 8 && Vector256.IsHardwareAccelerated)
+                for (; c + 8 <= c1; c += 8) GradientSumsEightTinyPlanes(b, n, c);
+            for (; c < c1; c++)
             {
                 float mu = b.Center[c];
                 long off = ((long)n * channels + c) * hw;
@@ -184,6 +239,47 @@ public static unsafe partial class BatchNormKernels
                     b.Sum1[c] += s1;
                 }
             }
+        }
+    }
+
+    /// <summary>
+    /// <see cref="GradientSumsRange"/> for eight consecutive channels of clip <paramref name="n"/> whose planes have
+    /// under 8 positions (1x2 maps: per-plane calls cost more than the sums), one channel per float lane. Each lane does
+    /// the scalar tail's operations of <see cref="PlaneKernels.Sum"/>, <see cref="PlaneDotCentered"/> and
+    /// <see cref="PlaneActivationGradientSums"/> in the same order (float sums from zero, then 0.0 + t in float64), so
+    /// the bits are the same.
+    /// </summary>
+    private static void GradientSumsEightTinyPlanes(in AffineBody b, int n, int c)
+    {
+        int hw = b.Hw;
+        long plane0 = ((long)n * b.Channels + c) * hw;
+        float* x = b.X + plane0, gy = b.Gy + plane0;
+        Vector256<float> At(float* p, int i) =>
+            Vector256.Create(p[i], p[hw + i], p[2 * hw + i], p[3 * hw + i], p[4 * hw + i], p[5 * hw + i], p[6 * hw + i], p[7 * hw + i]);
+        var mu = Vector256.Load(b.Center + c);
+        Vector256<float> t0 = default, t1 = default;
+        if (b.Act == FusedActivation.None)
+        {
+            for (int i = 0; i < hw; i++) t0 += At(gy, i);
+            for (int i = 0; i < hw; i++) t1 += At(gy, i) * (At(x, i) - mu);
+        }
+        else
+        {
+            var zs = Vector256.Load(b.ZScale + c);
+            var zb = Vector256.Load(b.ZShift + c);
+            for (int i = 0; i < hw; i++)
+            {
+                var d = At(x, i) - mu;
+                var g = FusedActivationMath.Gradient(d * zs + zb, At(gy, i), b.Act);
+                t0 += g;
+                t1 += g * d;
+            }
+        }
+        for (int l = 0; l < 8; l++)
+        {
+            b.Sum0[c + l] += 0.0 + t0.GetElement(l);
+            b.Sum1[c + l] += 0.0 + t1.GetElement(l);
+        }
     }
 
     /// <summary>Sum of g and of g * (x - mu) over one plane, with g = act'(z) * gy and z = (x - mu) * zs + zb.</summary>

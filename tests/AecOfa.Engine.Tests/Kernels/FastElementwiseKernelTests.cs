@@ -108,6 +108,79 @@ public class FastElementwiseKernelTests
     }
 
     /// <summary>
+    /// Planes of at most 8 positions take the four-channels-per-vector statistics (MeanM2FourTinyPlanes); with 5
+    /// channels, channel 4 takes the per-plane path. Channel 4 holds channel 0's data, so their mean and M2 must be
+    /// the same bits; channels 1-3 are checked against the float64 reference.
+    /// </summary>
+    [Theory]
+    [InlineData(3, 1)]
+    [InlineData(3, 2)]
+    [InlineData(2, 3)]
+    [InlineData(3, 7)]
+    [InlineData(4, 8)]
+    [InlineData(3, 9)] // above the vector path: per-plane for every channel
+    public void BatchNormStatistics_OnTinyPlanes_AreTheSameBitsOnBothPaths(int batch, int hw)
+    {
+        const int channels = 5;
+        var x = Random(batch * channels * hw, 31);
+        for (int i = 0; i < x.Length; i++) x[i] += 3f;
+        for (int n = 0; n < batch; n++)
+            Array.Copy(x, n * channels * hw, x, (n * channels + 4) * hw, hw); // channel 4 = channel 0
+        double[] mean = new double[channels], m2 = new double[channels], meanRef = new double[channels], m2Ref = new double[channels];
+        BatchNormKernels.ChannelMeanAndM2(x, batch, channels, hw, mean, m2);
+        Assert.Equal(mean[0], mean[4]);
+        Assert.Equal(m2[0], m2[4]);
+        BatchNormKernels.ChannelMeanAndM2Simple(x, batch, channels, hw, meanRef, m2Ref);
+        for (int c = 0; c < channels; c++)
+        {
+            Assert.True(Math.Abs(mean[c] - meanRef[c]) <= 1e-12 * Math.Abs(meanRef[c]), $"mean[{c}] {mean[c]} vs {meanRef[c]}");
+            Assert.True(Math.Abs(m2[c] - m2Ref[c]) <= 1e-11 * Math.Max(1, m2Ref[c]), $"m2[{c}] {m2[c]} vs {m2Ref[c]}");
+        }
+    }
+
+    /// <summary>
+    /// Planes under 8 positions take the eight-channels-per-vector gradient sums (GradientSumsEightTinyPlanes); with 9
+    /// channels, channel 8 takes the per-plane path. It holds channel 0's data and coefficients, so its sums must be the
+    /// same bits as channel 0's, for every fused activation; all channels are checked against the float64 reference.
+    /// </summary>
+    [Theory]
+    [InlineData(3, 1)]
+    [InlineData(3, 2)]
+    [InlineData(2, 7)]
+    [InlineData(2, 8)] // the per-plane vector path for every channel
+    public void BatchNormGradientSums_OnTinyPlanes_AreTheSameBitsOnBothPaths(int batch, int hw)
+    {
+        const int channels = 9;
+        int n = batch * channels * hw;
+        var x = Random(n, 41);
+        var gy = Random(n, 42, 1f);
+        for (int b = 0; b < batch; b++)
+        {
+            Array.Copy(x, b * channels * hw, x, (b * channels + 8) * hw, hw);
+            Array.Copy(gy, b * channels * hw, gy, (b * channels + 8) * hw, hw);
+        }
+        float[] Coefficients(int seed, float scale) { var a = Random(channels, seed, scale); a[8] = a[0]; return a; }
+        var center = Coefficients(43, 1f);
+        var zs = Coefficients(44, 2f);
+        var zb = Coefficients(45, 1f);
+        foreach (var act in new[] { FusedActivation.None, FusedActivation.ReLU, FusedActivation.HardSwish })
+        {
+            double[] s0 = new double[channels], s1 = new double[channels];
+            BatchNormKernels.GradientSums(x, gy, batch, channels, hw, center, s0, s1, act, zs, zb);
+            Assert.Equal(s0[0], s0[8]);
+            Assert.Equal(s1[0], s1[8]);
+            if (act != FusedActivation.None) continue;
+            double[] r0 = new double[channels], r1 = new double[channels];
+            BatchNormKernels.GradientSumsSimple(x, gy, batch, channels, hw, center, r0, r1);
+            for (int c = 0; c < channels; c++)
+            {
+                Assert.Equal(r0[c], s0[c], 1e-5 * Math.Sqrt(batch * hw));
+                Assert.Equal(r1[c], s1[c], 1e-5 * Math.Sqrt(batch * hw));
+            }
+        }
+    }
+
+    /// <summary>
     /// Planes under 16 positions take the clip-wide pass (BatchNormSmallPlanes.cs): bitwise the per-element formula of
     /// the per-plane pass, for every fused activation, both gradient modes, odd channel counts, and a batch large enough
     /// for the worker pool (32 x 240 x 8 = 61,440 is under the threshold; 300 x 240 x 8 crosses it).
