@@ -1,0 +1,27 @@
+using ILGPU;
+
+namespace AecOfa.Engine.Kernels.Gpu;
+
+/// <summary>
+/// The tree sum of one value per thread over a group of <see cref="GpuContext.MaxGroupSize"/> threads in shared memory:
+/// a fixed order for a fixed group size, so device reductions are deterministic (no float atomics).
+/// </summary>
+internal static class GroupReduction
+{
+    /// <summary>Sum of <paramref name="value"/> over the group; every thread gets the result. All threads must call it.</summary>
+    public static float Sum(float value)
+    {
+        var shared = SharedMemory.Allocate<float>(GpuContext.MaxGroupSize);
+        int t = Group.IdxX;
+        shared[t] = value;
+        Group.Barrier();
+        for (int half = GpuContext.MaxGroupSize / 2; half > 0; half >>= 1)
+        {
+            if (t < half) shared[t] += shared[t + half];
+            Group.Barrier();
+        }
+        float total = shared[0];
+        Group.Barrier(); // the next call reuses the same shared memory
+        return total;
+    }
+}
