@@ -1,0 +1,88 @@
+using ILGPU;
+using ILGPU.Algorithms;
+using ILGPU.Runtime;
+
+namespace AecOfa.Engine.Kernels.Gpu;
+
+/// <summary>
+/// The task losses on the device, as the CPU ops: softmax cross-entropy with label smoothing (mean over rows) and
+/// binary cross-entropy with logits (mean over entries). The loss is one group's tree sum of per-row / per-entry terms
+/// (deterministic), written to a one-element device tensor: only that value needs to come back to the host.
+/// </summary>
+internal static class LossGpu
+{
+    /// <summary>One group: loss[0] = sum over rows of lse - (1 - eps) x_label - eps/K sum x, divided by N.</summary>
+    [GpuKernel(explicitlyGrouped: true)]
+    private static void SoftmaxCrossEntropyKernel(ArrayView<float> logits, ArrayView<int> labels, ArrayView<float> loss, int n, int k, float eps)
+    {
+        float sum = 0f;
+        for (int r = Group.IdxX; r < n; r += GpuContext.MaxGroupSize)
+        {
+            float lse = LogSumExp(logits, r * k, k), rowSum = 0f;
+            for (int j = 0; j < k; j++) rowSum += logits[r * k + j];
+            sum += lse - (1f - eps) * logits[r * k + labels[r]] - eps / k * rowSum;
+        }
+        float total = GroupReduction.Sum(sum);
+        if (Group.IdxX == 0) loss[0] = total / n;
+    }
+
+    private static float LogSumExp(ArrayView<float> x, int at, int k)
+    {
+        float max = x[at];
+        for (int j = 1; j < k; j++) max = XMath.Max(max, x[at + j]);
+        float s = 0f;
+        for (int j = 0; j < k; j++) s += XMath.Exp(x[at + j] - max);
+        return max + XMath.Log(s);
+    }
+
+    /// <summary>g[r, j] += (softmax - q) * dLoss / N, one thread per row.</summary>
+    [GpuKernel]
+    private static void SoftmaxCrossEntropyBackwardKernel(Index1D r, ArrayView<float> logits, ArrayView<int> labels, ArrayView<float> gLoss, ArrayView<float> g, int k, float eps, float invN)
+    {
+        float lse = LogSumExp(logits, r * k, k), scale = gLoss[0] * invN;
+        for (int j = 0; j < k; j++)
+        {
+            float q = eps / k + (j == labels[r] ? 1f - eps : 0f);
+            g[r * k + j] += (XMath.Exp(logits[r * k + j] - lse) - q) * scale;
+        }
+    }
+
+    /// <summary>One group: loss[0] = mean of max(x, 0) - x t + log(1 + exp(-|x|)).</summary>
+    [GpuKernel(explicitlyGrouped: true)]
+    private static void BinaryCrossEntropyKernel(ArrayView<float> logits, ArrayView<float> targets, ArrayView<float> loss, int count)
+    {
+        float sum = 0f;
+        for (int i = Group.IdxX; i < count; i += GpuContext.MaxGroupSize)
+        {
+            float x = logits[i];
+            sum += XMath.Max(x, 0f) - x * targets[i] + XMath.Log(1f + XMath.Exp(-XMath.Abs(x)));
+        }
+        float total = GroupReduction.Sum(sum);
+        if (Group.IdxX == 0) loss[0] = total / count;
+    }
+
+    /// <summary>g += (sigmoid(x) - t) * dLoss / count.</summary>
+    [GpuKernel]
+    private static void BinaryCrossEntropyBackwardKernel(Index1D i, ArrayView<float> logits, ArrayView<float> targets, ArrayView<float> gLoss, ArrayView<float> g, float invCount)
+    {
+        float x = logits[i];
+        float sig = x >= 0f ? 1f / (1f + XMath.Exp(-x)) : XMath.Exp(x) / (1f + XMath.Exp(x));
+        g[i] += (sig - targets[i]) * gLoss[0] * invCount;
+    }
+
+    public static void SoftmaxCrossEntropy(GpuContext gpu, ArrayView<float> logits, ArrayView<int> labels, ArrayView<float> loss, int n, int k, float eps)
+        => gpu.Kernel("Loss.SoftmaxCrossEntropy", a => a.LoadStreamKernel<ArrayView<float>, ArrayView<int>, ArrayView<float>, int, int, float>(SoftmaxCrossEntropyKernel))(
+            new KernelConfig(1, GpuContext.MaxGroupSize), logits, labels, loss, n, k, eps);
+
+    public static void SoftmaxCrossEntropyBackward(GpuContext gpu, ArrayView<float> logits, ArrayView<int> labels, ArrayView<float> gLoss, ArrayView<float> g, int n, int k, float eps)
+        => gpu.Kernel("Loss.SoftmaxCrossEntropyBackward", a => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, int, float, float>(SoftmaxCrossEntropyBackwardKernel))(
+            n, logits, labels, gLoss, g, k, eps, 1f / n);
+
+    public static void BinaryCrossEntropy(GpuContext gpu, ArrayView<float> logits, ArrayView<float> targets, ArrayView<float> loss, int count)
+        => gpu.Kernel("Loss.BinaryCrossEntropy", a => a.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, int>(BinaryCrossEntropyKernel))(
+            new KernelConfig(1, GpuContext.MaxGroupSize), logits, targets, loss, count);
+
+    public static void BinaryCrossEntropyBackward(GpuContext gpu, ArrayView<float> logits, ArrayView<float> targets, ArrayView<float> gLoss, ArrayView<float> g, int count)
+        => gpu.Kernel("Loss.BinaryCrossEntropyBackward", a => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, float>(BinaryCrossEntropyBackwardKernel))(
+            count, logits, targets, gLoss, g, 1f / count);
+}
