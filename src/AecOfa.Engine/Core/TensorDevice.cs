@@ -28,22 +28,22 @@ public partial class Tensor
     public bool IsOnCpu => _device is null;
 
     /// <summary>The accelerator storage as a dense view of exactly <see cref="Numel"/> floats.</summary>
-    internal ArrayView1D<float, Stride1D.Dense> View
+    internal ArrayView<float> View
     {
         get
         {
             if (_deviceBuffer is null)
                 throw _data is null ? new ObjectDisposedException(nameof(Tensor), $"Tensor{ShapeUtil.Format(Shape)} has been released.")
                     : new DeviceMismatchException($"Tensor{ShapeUtil.Format(Shape)} lives on the host; device code needs it on an accelerator (ToDevice).");
-            return _deviceBuffer.View.SubView(0, _numel);
+            return _deviceBuffer.View.SubView(0, _numel).AsContiguous();
         }
     }
 
-    /// <summary>A zeroed tensor on <paramref name="device"/>.</summary>
+    /// <summary>A zeroed tensor on <paramref name="device"/> (like <see cref="Zeros(int[])"/>, never taken by an arena).</summary>
     public static Tensor Zeros(ComputeDevice device, params int[] shape)
     {
         ArgumentNullException.ThrowIfNull(device);
-        return device.IsCpu ? Zeros(shape) : OnDevice(device, zeroed: true, shape);
+        return device.IsCpu ? Zeros(shape) : OnDeviceUntracked(device, zeroed: true, shape);
     }
 
     /// <summary>

@@ -11,6 +11,7 @@ public static partial class TensorOps
     {
         ArgumentNullException.ThrowIfNull(x);
         ArgumentNullException.ThrowIfNull(rng);
+        Tensor.RequireHost("Dropout", x);
         if (!(p >= 0f && p <= 1f)) throw new ArgumentException($"Dropout: p must be in [0, 1], got {p}.", nameof(p));
         if (!training || p == 0f) return x;
         float scale = p == 1f ? 0f : 1f / (1f - p);

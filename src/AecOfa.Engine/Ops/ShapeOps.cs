@@ -1,3 +1,5 @@
+using AecOfa.Engine.Ops.Device;
+
 namespace AecOfa.Engine.Ops;
 
 /// <summary>
@@ -36,6 +38,7 @@ public static partial class TensorOps
         }
         if (ShapeUtil.Numel(resolved) != x.Numel)
             throw new ArgumentException($"Reshape: x {ShapeUtil.Format(x.Shape)} has {x.Numel} elements, target shape {ShapeUtil.Format(shape)} has {ShapeUtil.Numel(resolved)}.", nameof(shape));
+        if (!x.IsOnCpu) return DeviceOps.Reshape(x, resolved);
         var y = Tensor.ViewOf(x, resolved);
         return Autograd.Record(y, "Reshape", new[] { x }, o =>
         {
@@ -60,6 +63,7 @@ public static partial class TensorOps
     public static Tensor Slice(Tensor x, int axis, int start, int length)
     {
         ArgumentNullException.ThrowIfNull(x);
+        Tensor.RequireHost("Slice", x);
         if (axis < 0) axis += x.Rank;
         if ((uint)axis >= (uint)x.Rank)
             throw new ArgumentException($"Slice: axis {axis} out of range for x of shape {ShapeUtil.Format(x.Shape)}.", nameof(axis));
@@ -98,6 +102,7 @@ public static partial class TensorOps
     public static Tensor CenterCrop2d(Tensor w, int size)
     {
         ArgumentNullException.ThrowIfNull(w);
+        Tensor.RequireHost("CenterCrop2d", w);
         if (w.Rank < 2) throw new ArgumentException($"CenterCrop2d: w must have rank >= 2, got shape {ShapeUtil.Format(w.Shape)}.", nameof(w));
         int h = w.Shape[^2], wd = w.Shape[^1];
         if (size < 1 || size > h || size > wd || (h - size) % 2 != 0 || (wd - size) % 2 != 0)

@@ -3,7 +3,7 @@ using ILGPU.Runtime;
 
 namespace AecOfa.Engine.Kernels.Gpu;
 
-/// <summary>Element-wise device kernels: fill, copy, sum of two tensors, accumulate-or-write of a gradient.</summary>
+/// <summary>Element-wise device kernels: fill, sum of two tensors, accumulate-or-write of a gradient, per-channel bias.</summary>
 internal static class ElementwiseGpu
 {
     [GpuKernel]
@@ -19,6 +19,30 @@ internal static class ElementwiseGpu
 
     [GpuKernel]
     private static void AddScalarKernel(Index1D i, ArrayView<float> dst, float value) => dst[i] += value;
+
+    /// <summary>y[n, c, j] += bias[c] over (N, C, hw).</summary>
+    [GpuKernel]
+    private static void AddChannelBiasKernel(Index1D i, ArrayView<float> y, ArrayView<float> bias, int channels, int hw) => y[i] += bias[i / hw % channels];
+
+    /// <summary>gb[c] += sum over n and j of gy[n, c, j], in index order (one thread per channel).</summary>
+    [GpuKernel]
+    private static void ChannelBiasGradientKernel(Index1D c, ArrayView<float> gy, ArrayView<float> gb, int batch, int channels, int hw)
+    {
+        float s = 0f;
+        for (int n = 0; n < batch; n++)
+            for (int j = 0; j < hw; j++) s += gy[(n * channels + c) * hw + j];
+        gb[c] += s;
+    }
+
+    public static void AddChannelBias(GpuContext gpu, ArrayView<float> y, ArrayView<float> bias, int channels, int hw)
+    {
+        if (y.Length == 0) return;
+        gpu.Kernel("Elementwise.AddChannelBias", a => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, int, int>(AddChannelBiasKernel))((int)y.Length, y, bias, channels, hw);
+    }
+
+    public static void ChannelBiasGradient(GpuContext gpu, ArrayView<float> gy, ArrayView<float> gb, int batch, int channels, int hw)
+        => gpu.Kernel("Elementwise.ChannelBiasGradient", a => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, int, int, int>(ChannelBiasGradientKernel))(
+            channels, gy, gb, batch, channels, hw);
 
     public static void Fill(GpuContext gpu, ArrayView<float> y, float value)
     {

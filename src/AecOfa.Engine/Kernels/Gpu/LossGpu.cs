@@ -5,7 +5,7 @@ using ILGPU.Runtime;
 namespace AecOfa.Engine.Kernels.Gpu;
 
 /// <summary>
-/// The task losses on the device, as the CPU ops: softmax cross-entropy with label smoothing (mean over rows) and
+/// The task losses on the device (class labels arrive as exact float values), as the CPU ops: softmax cross-entropy with label smoothing (mean over rows) and
 /// binary cross-entropy with logits (mean over entries). The loss is one group's tree sum of per-row / per-entry terms
 /// (deterministic), written to a one-element device tensor: only that value needs to come back to the host.
 /// </summary>
@@ -13,14 +13,14 @@ internal static class LossGpu
 {
     /// <summary>One group: loss[0] = sum over rows of lse - (1 - eps) x_label - eps/K sum x, divided by N.</summary>
     [GpuKernel(explicitlyGrouped: true)]
-    private static void SoftmaxCrossEntropyKernel(ArrayView<float> logits, ArrayView<int> labels, ArrayView<float> loss, int n, int k, float eps)
+    private static void SoftmaxCrossEntropyKernel(ArrayView<float> logits, ArrayView<float> labels, ArrayView<float> loss, int n, int k, float eps)
     {
         float sum = 0f;
         for (int r = Group.IdxX; r < n; r += GpuContext.MaxGroupSize)
         {
             float lse = LogSumExp(logits, r * k, k), rowSum = 0f;
             for (int j = 0; j < k; j++) rowSum += logits[r * k + j];
-            sum += lse - (1f - eps) * logits[r * k + labels[r]] - eps / k * rowSum;
+            sum += lse - (1f - eps) * logits[r * k + (int)labels[r]] - eps / k * rowSum;
         }
         float total = GroupReduction.Sum(sum);
         if (Group.IdxX == 0) loss[0] = total / n;
@@ -37,12 +37,12 @@ internal static class LossGpu
 
     /// <summary>g[r, j] += (softmax - q) * dLoss / N, one thread per row.</summary>
     [GpuKernel]
-    private static void SoftmaxCrossEntropyBackwardKernel(Index1D r, ArrayView<float> logits, ArrayView<int> labels, ArrayView<float> gLoss, ArrayView<float> g, int k, float eps, float invN)
+    private static void SoftmaxCrossEntropyBackwardKernel(Index1D r, ArrayView<float> logits, ArrayView<float> labels, ArrayView<float> gLoss, ArrayView<float> g, int k, float eps, float invN)
     {
         float lse = LogSumExp(logits, r * k, k), scale = gLoss[0] * invN;
         for (int j = 0; j < k; j++)
         {
-            float q = eps / k + (j == labels[r] ? 1f - eps : 0f);
+            float q = eps / k + (j == (int)labels[r] ? 1f - eps : 0f);
             g[r * k + j] += (XMath.Exp(logits[r * k + j] - lse) - q) * scale;
         }
     }
@@ -70,12 +70,12 @@ internal static class LossGpu
         g[i] += (sig - targets[i]) * gLoss[0] * invCount;
     }
 
-    public static void SoftmaxCrossEntropy(GpuContext gpu, ArrayView<float> logits, ArrayView<int> labels, ArrayView<float> loss, int n, int k, float eps)
-        => gpu.Kernel("Loss.SoftmaxCrossEntropy", a => a.LoadStreamKernel<ArrayView<float>, ArrayView<int>, ArrayView<float>, int, int, float>(SoftmaxCrossEntropyKernel))(
+    public static void SoftmaxCrossEntropy(GpuContext gpu, ArrayView<float> logits, ArrayView<float> labels, ArrayView<float> loss, int n, int k, float eps)
+        => gpu.Kernel("Loss.SoftmaxCrossEntropy", a => a.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, float>(SoftmaxCrossEntropyKernel))(
             new KernelConfig(1, GpuContext.MaxGroupSize), logits, labels, loss, n, k, eps);
 
-    public static void SoftmaxCrossEntropyBackward(GpuContext gpu, ArrayView<float> logits, ArrayView<int> labels, ArrayView<float> gLoss, ArrayView<float> g, int n, int k, float eps)
-        => gpu.Kernel("Loss.SoftmaxCrossEntropyBackward", a => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, int, float, float>(SoftmaxCrossEntropyBackwardKernel))(
+    public static void SoftmaxCrossEntropyBackward(GpuContext gpu, ArrayView<float> logits, ArrayView<float> labels, ArrayView<float> gLoss, ArrayView<float> g, int n, int k, float eps)
+        => gpu.Kernel("Loss.SoftmaxCrossEntropyBackward", a => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, float, float>(SoftmaxCrossEntropyBackwardKernel))(
             n, logits, labels, gLoss, g, k, eps, 1f / n);
 
     public static void BinaryCrossEntropy(GpuContext gpu, ArrayView<float> logits, ArrayView<float> targets, ArrayView<float> loss, int count)

@@ -13,6 +13,7 @@ public static partial class TensorOps
         const string Loss = "KlDistillation";
         var (n, k) = LossShapes.RequireLogits(Loss, studentLogits);
         ArgumentNullException.ThrowIfNull(teacherLogits);
+        Tensor.RequireHost(Loss, studentLogits, teacherLogits);
         if (!ShapeUtil.SameShape(studentLogits.Shape, teacherLogits.Shape))
             throw new ArgumentException($"{Loss}: teacherLogits shape {ShapeUtil.Format(teacherLogits.Shape)} must equal studentLogits shape {ShapeUtil.Format(studentLogits.Shape)}.", nameof(teacherLogits));
         if (!(temperature > 0f) || float.IsInfinity(temperature))
