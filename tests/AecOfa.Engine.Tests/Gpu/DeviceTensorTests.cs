@@ -1,0 +1,86 @@
+using AecOfa.Engine.Nn;
+using AecOfa.Engine.Ops;
+
+namespace AecOfa.Engine.Tests.Gpu;
+
+/// <summary>Transfers are explicit and exact; mixing devices and host-only ops on device tensors fail clearly.</summary>
+[Collection(GpuCollection.Name)]
+public class DeviceTensorTests
+{
+    [Fact]
+    public void ToDeviceAndBack_IsExact_AndReadingDeviceDataThrows()
+    {
+        var (host, device) = GpuTestDevice.Pair(1, 2, 3, 5);
+        Assert.True(host.IsOnCpu);
+        Assert.False(device.IsOnCpu);
+        Assert.Same(device, device.ToDevice(GpuTestDevice.Device));
+        Assert.Equal(host.Data, device.ToCpu().Data);
+        Assert.Equal(host.Data, device.ToArray());
+        var e = Assert.Throws<DeviceMismatchException>(() => device.Data);
+        Assert.Contains("ilgpu-cpu", e.Message);
+        Assert.Contains("ToCpu()", e.Message);
+        Assert.Equal(host.Data[0], device.ToDevice(ComputeDevice.Cpu).Data[0]);
+        Assert.Equal(host.Data, device.Detach().ToArray());
+    }
+
+    [Fact]
+    public void MixingDevices_NamesTheOpAndBothDevices()
+    {
+        var (host, device) = GpuTestDevice.Pair(2, 2, 3);
+        var e = Assert.Throws<DeviceMismatchException>(() => TensorOps.Add(device, host));
+        Assert.Contains("Add", e.Message);
+        Assert.Contains("ilgpu-cpu", e.Message);
+        Assert.Contains("cpu", e.Message.Replace("ilgpu-cpu", ""));
+        var w = Tensor.Zeros(3, 3);
+        Assert.Contains("MatMul", Assert.Throws<DeviceMismatchException>(() => TensorOps.MatMul(device, w)).Message);
+    }
+
+    [Fact]
+    public void HostOnlyOps_RefuseDeviceTensors_WithoutCopying()
+    {
+        var (_, device) = GpuTestDevice.Pair(3, 2, 3, 5, 7);
+        var e = Assert.Throws<DeviceMismatchException>(() => TensorOps.Dropout(device, 0.5f, new Random(1), training: true));
+        Assert.Contains("Dropout", e.Message);
+        Assert.Contains("ilgpu-cpu", e.Message);
+    }
+
+    [Fact]
+    public void ModuleToDevice_MovesParametersAndBuffersInPlace()
+    {
+        var bn = new BatchNorm2d(3);
+        var weight = bn.Weight;
+        bn.ToDevice(GpuTestDevice.Device);
+        Assert.Same(weight, bn.Weight);
+        Assert.False(bn.Weight.IsOnCpu);
+        Assert.False(bn.RunningVar.IsOnCpu);
+        Assert.Equal([1f, 1f, 1f], bn.RunningVar.ToArray());
+        bn.ToDevice(ComputeDevice.Cpu);
+        Assert.True(bn.RunningVar.IsOnCpu);
+        Assert.Equal([1f, 1f, 1f], bn.RunningVar.Data);
+    }
+
+    [Fact]
+    public void DeviceOptions_AreParsed_AndUnknownOnesNamed()
+    {
+        Assert.Same(ComputeDevice.Cpu, ComputeDevice.FromOption("cpu"));
+        var e = Assert.Throws<ArgumentException>(() => ComputeDevice.FromOption("tpu"));
+        Assert.Contains("'tpu'", e.Message);
+        Assert.Contains("cpu, cuda or auto", e.Message);
+    }
+
+    [Fact]
+    public void Cuda_WhenAbsent_SaysWhatWasLookedFor()
+    {
+        ComputeDevice cuda;
+        try { cuda = ComputeDevice.Cuda(); }
+        catch (ComputeDeviceUnavailableException e)
+        {
+            Assert.Contains("CUDA", e.Message);
+            Assert.Contains("libcuda", e.Message);
+            Assert.Same(ComputeDevice.Cpu, ComputeDevice.FromOption("auto"));
+            return;
+        }
+        // A machine with a GPU: the device works (the GPU check script runs the real tests).
+        Assert.StartsWith("cuda:0", cuda.Name);
+    }
+}
