@@ -27,10 +27,10 @@ internal static class BatchNormGpu
     {
         int c = Grid.IdxX, count = s.Count;
         float sum = 0f;
-        for (int p = Group.IdxX; p < count; p += GpuContext.MaxGroupSize) sum += x[Element(s, c, p)];
+        for (int p = Group.IdxX; p < count; p += Group.DimX) sum += x[Element(s, c, p)];
         float mean = GroupReduction.Sum(sum) / count;
         float sq = 0f;
-        for (int p = Group.IdxX; p < count; p += GpuContext.MaxGroupSize)
+        for (int p = Group.IdxX; p < count; p += Group.DimX)
         {
             float d = x[Element(s, c, p)] - mean;
             sq += d * d;
@@ -85,7 +85,7 @@ internal static class BatchNormGpu
         int c = Grid.IdxX, count = s.Count, ch = s.Channels;
         float center = coeff[c], scale = coeff[2 * ch + c], shift = coeff[3 * ch + c];
         float sumG = 0f, sumGc = 0f;
-        for (int p = Group.IdxX; p < count; p += GpuContext.MaxGroupSize)
+        for (int p = Group.IdxX; p < count; p += Group.DimX)
         {
             int e = Element(s, c, p);
             float xc = x[e] - center;
@@ -120,7 +120,7 @@ internal static class BatchNormGpu
     /// <summary>Training statistics: stats (2C: mean, M2) and coeff (4C) from x.</summary>
     public static void Statistics(GpuContext gpu, ArrayView<float> x, ArrayView<float> gamma, ArrayView<float> beta, ArrayView<float> stats, ArrayView<float> coeff, BatchNormShape s)
         => gpu.Kernel("BatchNorm.Stats", a => a.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, BatchNormShape>(StatsKernel))(
-            new KernelConfig(s.Channels, GpuContext.MaxGroupSize), x, gamma, beta, stats, coeff, s);
+            new KernelConfig(s.Channels, gpu.ReductionGroupSize), x, gamma, beta, stats, coeff, s);
 
     /// <summary>Eval coefficients (4C) from the running statistics.</summary>
     public static void EvalCoefficients(GpuContext gpu, ArrayView<float> gamma, ArrayView<float> beta, ArrayView<float> runningMean, ArrayView<float> runningVar, ArrayView<float> coeff, BatchNormShape s)
@@ -148,7 +148,7 @@ internal static class BatchNormGpu
         int flags = (gGamma.Length > 0 ? GammaFlag : 0) | (gBeta.Length > 0 ? BetaFlag : 0) | (training ? TrainFlag : 0);
         // An unused gradient still needs a valid view argument: the scratch stands in (never written: flag off).
         gpu.Kernel("BatchNorm.GradientSums", a => a.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, BatchNormShape, int>(GradientSumsKernel))(
-            new KernelConfig(s.Channels, GpuContext.MaxGroupSize), x, gy, coeff, gGamma.Length > 0 ? gGamma : kbScratch, gBeta.Length > 0 ? gBeta : kbScratch, kbScratch, s, flags);
+            new KernelConfig(s.Channels, gpu.ReductionGroupSize), x, gy, coeff, gGamma.Length > 0 ? gGamma : kbScratch, gBeta.Length > 0 ? gBeta : kbScratch, kbScratch, s, flags);
         if (gx.Length == 0) return;
         gpu.Kernel("BatchNorm.InputGradient", a => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, BatchNormShape, int>(InputGradientKernel))(
             (int)gx.Length, x, gy, coeff, kbScratch, gx, s, accumulate ? 1 : 0);

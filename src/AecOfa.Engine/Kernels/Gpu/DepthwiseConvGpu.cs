@@ -60,7 +60,7 @@ internal static class DepthwiseConvGpu
         int c = g / kk, kh = g % kk / s.KernelW, kw = g % s.KernelW;
         int positions = s.OutH * s.OutW, total = s.Batch * positions;
         float sum = 0f;
-        for (int p = Group.IdxX; p < total; p += GpuContext.MaxGroupSize)
+        for (int p = Group.IdxX; p < total; p += Group.DimX)
         {
             int n = p / positions, o = p % positions, oh = o / s.OutW, ow = o % s.OutW;
             int ih = oh * s.StrideH - s.PadH + kh, iw = ow * s.StrideW - s.PadW + kw;
@@ -94,6 +94,6 @@ internal static class DepthwiseConvGpu
         int weights = s.Channels * s.KernelH * s.KernelW;
         if (weights == 0) return;
         gpu.Kernel("DepthwiseConv.BackwardWeight", a => a.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ConvShape>(BackwardWeightKernel))(
-            new KernelConfig(weights, GpuContext.MaxGroupSize), x, gy, gw, s);
+            new KernelConfig(weights, gpu.ReductionGroupSize), x, gy, gw, s);
     }
 }

@@ -19,11 +19,18 @@ internal sealed class GpuContext : IDisposable
     private readonly Context _context;
     private readonly ConcurrentDictionary<string, Delegate> _kernels = new(StringComparer.Ordinal);
 
-    private GpuContext(Context context, Accelerator accelerator)
+    private GpuContext(Context context, Accelerator accelerator, int reductionGroupSize)
     {
         _context = context;
         Accelerator = accelerator;
+        ReductionGroupSize = reductionGroupSize;
     }
+
+    /// <summary>
+    /// Threads per group of the reduction kernels (a power of two): <see cref="MaxGroupSize"/> on a GPU; small on ILGPU's
+    /// CPU accelerator, where every group barrier synchronizes real threads and dominates the run time.
+    /// </summary>
+    public int ReductionGroupSize { get; }
 
     public Accelerator Accelerator { get; }
 
@@ -45,7 +52,7 @@ internal sealed class GpuContext : IDisposable
                 ? $"CUDA was asked for but no CUDA device was found: {lookedFor}, and found none (no NVIDIA driver, or no GPU visible to this process: check nvidia-smi and CUDA_VISIBLE_DEVICES)."
                 : $"CUDA device {index} was asked for but only {devices.Count} CUDA device(s) exist.");
         }
-        try { return new GpuContext(context, context.CreateCudaAccelerator(index)); }
+        try { return new GpuContext(context, context.CreateCudaAccelerator(index), MaxGroupSize); }
         catch (Exception e)
         {
             context.Dispose();
@@ -57,7 +64,7 @@ internal sealed class GpuContext : IDisposable
     public static GpuContext CreateCpu()
     {
         var context = Context.Create(b => b.CPU(new CPUDevice(numThreadsPerWarp: 4, numWarpsPerMultiprocessor: MaxGroupSize / 4, numMultiprocessors: 1)).EnableAlgorithms());
-        return new GpuContext(context, context.CreateCPUAccelerator(0));
+        return new GpuContext(context, context.CreateCPUAccelerator(0), reductionGroupSize: 16);
     }
 
     /// <summary>The kernel compiled by <paramref name="load"/>, loaded once per accelerator under <paramref name="key"/>.</summary>

@@ -3,8 +3,9 @@ using ILGPU;
 namespace AecOfa.Engine.Kernels.Gpu;
 
 /// <summary>
-/// The tree sum of one value per thread over a group of <see cref="GpuContext.MaxGroupSize"/> threads in shared memory:
-/// a fixed order for a fixed group size, so device reductions are deterministic (no float atomics).
+/// The tree sum of one value per thread over a group (a power of two, at most <see cref="GpuContext.MaxGroupSize"/>
+/// threads: <see cref="GpuContext.ReductionGroupSize"/>) in shared memory: a fixed order for a fixed group size, so
+/// device reductions are deterministic (no float atomics).
 /// </summary>
 internal static class GroupReduction
 {
@@ -15,7 +16,7 @@ internal static class GroupReduction
         int t = Group.IdxX;
         shared[t] = value;
         Group.Barrier();
-        for (int half = GpuContext.MaxGroupSize / 2; half > 0; half >>= 1)
+        for (int half = Group.DimX / 2; half > 0; half >>= 1)
         {
             if (t < half) shared[t] += shared[t + half];
             Group.Barrier();

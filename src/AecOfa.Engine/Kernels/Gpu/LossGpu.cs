@@ -16,7 +16,7 @@ internal static class LossGpu
     private static void SoftmaxCrossEntropyKernel(ArrayView<float> logits, ArrayView<float> labels, ArrayView<float> loss, int n, int k, float eps)
     {
         float sum = 0f;
-        for (int r = Group.IdxX; r < n; r += GpuContext.MaxGroupSize)
+        for (int r = Group.IdxX; r < n; r += Group.DimX)
         {
             float lse = LogSumExp(logits, r * k, k), rowSum = 0f;
             for (int j = 0; j < k; j++) rowSum += logits[r * k + j];
@@ -52,7 +52,7 @@ internal static class LossGpu
     private static void BinaryCrossEntropyKernel(ArrayView<float> logits, ArrayView<float> targets, ArrayView<float> loss, int count)
     {
         float sum = 0f;
-        for (int i = Group.IdxX; i < count; i += GpuContext.MaxGroupSize)
+        for (int i = Group.IdxX; i < count; i += Group.DimX)
         {
             float x = logits[i];
             sum += XMath.Max(x, 0f) - x * targets[i] + XMath.Log(1f + XMath.Exp(-XMath.Abs(x)));
@@ -72,7 +72,7 @@ internal static class LossGpu
 
     public static void SoftmaxCrossEntropy(GpuContext gpu, ArrayView<float> logits, ArrayView<float> labels, ArrayView<float> loss, int n, int k, float eps)
         => gpu.Kernel("Loss.SoftmaxCrossEntropy", a => a.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, float>(SoftmaxCrossEntropyKernel))(
-            new KernelConfig(1, GpuContext.MaxGroupSize), logits, labels, loss, n, k, eps);
+            new KernelConfig(1, gpu.ReductionGroupSize), logits, labels, loss, n, k, eps);
 
     public static void SoftmaxCrossEntropyBackward(GpuContext gpu, ArrayView<float> logits, ArrayView<float> labels, ArrayView<float> gLoss, ArrayView<float> g, int n, int k, float eps)
         => gpu.Kernel("Loss.SoftmaxCrossEntropyBackward", a => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, float, float>(SoftmaxCrossEntropyBackwardKernel))(
@@ -80,7 +80,7 @@ internal static class LossGpu
 
     public static void BinaryCrossEntropy(GpuContext gpu, ArrayView<float> logits, ArrayView<float> targets, ArrayView<float> loss, int count)
         => gpu.Kernel("Loss.BinaryCrossEntropy", a => a.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, int>(BinaryCrossEntropyKernel))(
-            new KernelConfig(1, GpuContext.MaxGroupSize), logits, targets, loss, count);
+            new KernelConfig(1, gpu.ReductionGroupSize), logits, targets, loss, count);
 
     public static void BinaryCrossEntropyBackward(GpuContext gpu, ArrayView<float> logits, ArrayView<float> targets, ArrayView<float> gLoss, ArrayView<float> g, int count)
         => gpu.Kernel("Loss.BinaryCrossEntropyBackward", a => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, float>(BinaryCrossEntropyBackwardKernel))(
