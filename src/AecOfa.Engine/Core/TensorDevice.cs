@@ -185,11 +185,4 @@ public partial class Tensor
                 throw new DeviceMismatchException($"{op}: inputs live on different devices ({device} and {t.Device}); move them with ToDevice first.");
         }
     }
-
-    /// <summary>Throws a clear error when a host-only op gets a device tensor (it never copies implicitly).</summary>
-    internal static void RequireHost(string op, Tensor a, Tensor? b = null)
-    {
-        if (a._device is not null || (b is not null && b._device is not null))
-            throw new DeviceMismatchException($"{op} runs on the host only (no device kernel yet), but got a tensor on {(a._device ?? b!._device)}; move it with ToCpu() or use an op with a device path.");
-    }
 }

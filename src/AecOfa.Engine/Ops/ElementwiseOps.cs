@@ -33,7 +33,8 @@ public static partial class TensorOps
     /// <summary>Mean of all elements, as a one-element tensor.</summary>
     public static Tensor Mean(Tensor x)
     {
-        Tensor.RequireHost("Mean", x);
+        ArgumentNullException.ThrowIfNull(x);
+        if (!x.IsOnCpu) return DeviceOps.Mean(x);
         float mean = (float)(SumDouble(x.Span) / x.Numel);
         var y = Tensor.Scalar(mean);
         return Autograd.Record(y, "Mean", new[] { x }, o =>

@@ -11,7 +11,7 @@ public static partial class TensorOps
         ArgumentNullException.ThrowIfNull(a);
         ArgumentNullException.ThrowIfNull(b);
         ShapeUtil.RequireSame("Mul", a, b);
-        Tensor.RequireHost("Mul", a, b);
+        if (!a.IsOnCpu || !b.IsOnCpu) return DeviceOps.Mul(a, b);
         var y = Tensor.ForOp(false, a.Shape);
         System.Numerics.Tensors.TensorPrimitives.Multiply(a.Span, b.Span, y.Span);
         return Autograd.Record(y, "Mul", new[] { a, b }, o =>

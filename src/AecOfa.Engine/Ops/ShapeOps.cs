@@ -63,7 +63,6 @@ public static partial class TensorOps
     public static Tensor Slice(Tensor x, int axis, int start, int length)
     {
         ArgumentNullException.ThrowIfNull(x);
-        Tensor.RequireHost("Slice", x);
         if (axis < 0) axis += x.Rank;
         if ((uint)axis >= (uint)x.Rank)
             throw new ArgumentException($"Slice: axis {axis} out of range for x of shape {ShapeUtil.Format(x.Shape)}.", nameof(axis));
@@ -77,6 +76,8 @@ public static partial class TensorOps
         for (int i = 0; i < axis; i++) outer *= x.Shape[i];
         for (int i = axis + 1; i < x.Rank; i++) inner *= x.Shape[i];
         if (start == 0 && length == dim) return Reshape(x, shape); // whole axis: a view with gradient pass-through
+        if (!x.IsOnCpu)
+            return DeviceOps.Window(x, shape, new Kernels.Gpu.WindowShape { Run = length * inner, RowsPerPlane = 1, PlaneStride = dim * inner, Offset = start * inner }, "Slice");
         var y = Tensor.ForOp(true, shape);
         int run = length * inner;
         var xs = x.Span;
@@ -102,7 +103,6 @@ public static partial class TensorOps
     public static Tensor CenterCrop2d(Tensor w, int size)
     {
         ArgumentNullException.ThrowIfNull(w);
-        Tensor.RequireHost("CenterCrop2d", w);
         if (w.Rank < 2) throw new ArgumentException($"CenterCrop2d: w must have rank >= 2, got shape {ShapeUtil.Format(w.Shape)}.", nameof(w));
         int h = w.Shape[^2], wd = w.Shape[^1];
         if (size < 1 || size > h || size > wd || (h - size) % 2 != 0 || (wd - size) % 2 != 0)
@@ -113,6 +113,8 @@ public static partial class TensorOps
         var shape = (int[])w.Shape.Clone();
         shape[^2] = size;
         shape[^1] = size;
+        if (!w.IsOnCpu)
+            return DeviceOps.Window(w, shape, new Kernels.Gpu.WindowShape { Run = size, RowsPerPlane = size, PlaneStride = h * wd, RowStride = wd, Offset = top * wd + left }, "CenterCrop2d");
         var y = Tensor.ForOp(true, shape);
         var ws = w.Span;
         var ys = y.Span;

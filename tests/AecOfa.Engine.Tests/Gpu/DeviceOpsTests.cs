@@ -83,4 +83,33 @@ public class DeviceOpsTests
         DeviceParity.Check(51, [new OpInput([3, 5], Draw: OpCheck.Normal(3)), new OpInput([3, 5], false, r => (float)r.NextDouble())],
             t => TensorOps.BinaryCrossEntropyWithLogits(t[0], t[1]));
     }
+
+    [Fact]
+    public void ElasticWindows()
+    {
+        DeviceParity.Check(60, [OpInput.Of(7, 5, 3, 3)], t => TensorOps.Slice(t[0], 0, 0, 4));
+        DeviceParity.Check(61, [OpInput.Of(2, 5, 3)], t => TensorOps.Slice(t[0], 1, 1, 3));
+        DeviceParity.Check(62, [OpInput.Of(3, 1, 7, 7)], t => TensorOps.CenterCrop2d(t[0], 3));
+        DeviceParity.Check(63, [OpInput.Of(3, 5), OpInput.Of(5, 5)], t => TensorOps.MatMul(t[0], t[1])); // the kernel transform
+    }
+
+    [Fact]
+    public void DropoutDropsTheSameElements_AndProducts()
+    {
+        DeviceParity.Check(64, [OpInput.Of(2, 3, 5)], t => TensorOps.Dropout(t[0], 0.3f, new Random(5), training: true));
+        DeviceParity.Check(65, [OpInput.Of(2, 3, 5), OpInput.Of(2, 3, 5)], t => TensorOps.Mul(t[0], t[1]));
+        DeviceParity.Check(66, [OpInput.Of(3, 7)], t => TensorOps.Mean(t[0]));
+    }
+
+    [Fact]
+    public void DistillationLossesAndTheirWeightedSum()
+    {
+        int[] labels = [1, 3, 0];
+        var logits = new OpInput([3, 5], Draw: OpCheck.Normal(3));
+        var teacher = new OpInput([3, 5], false, OpCheck.Normal(3));
+        DeviceParity.Check(70, [logits, teacher], t => TensorOps.KlDistillation(t[0], t[1], 2f));
+        DeviceParity.Check(71, [logits, new OpInput([3, 5], false, r => (float)r.NextDouble())], t => TensorOps.DistillationBce(t[0], t[1]));
+        DeviceParity.Check(72, [logits, teacher],
+            t => TensorOps.WeightedLossSum((TensorOps.SoftmaxCrossEntropy(t[0], labels), 0.25f), (TensorOps.KlDistillation(t[0], t[1], 1f), 0.75f)));
+    }
 }

@@ -36,12 +36,16 @@ public class DeviceTensorTests
     }
 
     [Fact]
-    public void HostOnlyOps_RefuseDeviceTensors_WithoutCopying()
+    public void WhatHasNoDeviceKernel_FailsClearly_WithoutCopying()
     {
-        var (_, device) = GpuTestDevice.Pair(3, 2, 3, 5, 7);
-        var e = Assert.Throws<DeviceMismatchException>(() => TensorOps.Dropout(device, 0.5f, new Random(1), training: true));
-        Assert.Contains("Dropout", e.Message);
+        var (_, device) = GpuTestDevice.Pair(3, 2, 4, 5, 7);
+        var w = Tensor.Zeros(4, 2, 3, 3).ToDevice(GpuTestDevice.Device);
+        var e = Assert.Throws<NotSupportedException>(() => TensorOps.Conv2d(device, w, null, 1, 1, groups: 2));
+        Assert.Contains("Conv2d", e.Message);
         Assert.Contains("ilgpu-cpu", e.Message);
+        Assert.Contains("groups=2", e.Message);
+        // Host code reading a device tensor's values names the device and the explicit transfer.
+        Assert.Contains("ToCpu()", Assert.Throws<DeviceMismatchException>(() => device.Span.ToArray()).Message);
     }
 
     [Fact]

@@ -3,7 +3,10 @@ using ILGPU.Runtime;
 
 namespace AecOfa.Engine.Kernels.Gpu;
 
-/// <summary>Element-wise device kernels: fill, sum of two tensors, accumulate-or-write of a gradient, per-channel bias.</summary>
+/// <summary>
+/// Element-wise device kernels: fill, sum and product of two tensors, accumulate-or-write of a gradient, per-channel
+/// bias, the mean of a tensor and scalar sums (loss weighting) that never leave the device.
+/// </summary>
 internal static class ElementwiseGpu
 {
     [GpuKernel]
@@ -43,6 +46,49 @@ internal static class ElementwiseGpu
     public static void ChannelBiasGradient(GpuContext gpu, ArrayView<float> gy, ArrayView<float> gb, int batch, int channels, int hw)
         => gpu.Kernel("Elementwise.ChannelBiasGradient", a => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, int, int, int>(ChannelBiasGradientKernel))(
             channels, gy, gb, batch, channels, hw);
+
+    [GpuKernel]
+    private static void MulKernel(Index1D i, ArrayView<float> a, ArrayView<float> b, ArrayView<float> y) => y[i] = a[i] * b[i];
+
+    /// <summary>dst += g * b.</summary>
+    [GpuKernel]
+    private static void MulAddKernel(Index1D i, ArrayView<float> g, ArrayView<float> b, ArrayView<float> dst) => dst[i] += g[i] * b[i];
+
+    /// <summary>dst[i] += scale * source[0]: a scalar's gradient spread over a tensor, or a weighted sum of scalars.</summary>
+    [GpuKernel]
+    private static void AddScaledFirstKernel(Index1D i, ArrayView<float> source, ArrayView<float> dst, float scale) => dst[i] += scale * source[0];
+
+    /// <summary>One group: y[0] = sum of x / count (tree sum: deterministic).</summary>
+    [GpuKernel(explicitlyGrouped: true)]
+    private static void MeanKernel(ArrayView<float> x, ArrayView<float> y, int count)
+    {
+        float s = 0f;
+        for (int i = Group.IdxX; i < count; i += Group.DimX) s += x[i];
+        float total = GroupReduction.Sum(s);
+        if (Group.IdxX == 0) y[0] = total / count;
+    }
+
+    public static void Mul(GpuContext gpu, ArrayView<float> a, ArrayView<float> b, ArrayView<float> y)
+    {
+        if (y.Length == 0) return;
+        gpu.Kernel("Elementwise.Mul", acc => acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>>(MulKernel))((int)y.Length, a, b, y);
+    }
+
+    public static void MulAdd(GpuContext gpu, ArrayView<float> g, ArrayView<float> b, ArrayView<float> dst)
+    {
+        if (dst.Length == 0) return;
+        gpu.Kernel("Elementwise.MulAdd", acc => acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>>(MulAddKernel))((int)dst.Length, g, b, dst);
+    }
+
+    public static void AddScaledFirst(GpuContext gpu, ArrayView<float> source, ArrayView<float> dst, float scale)
+    {
+        if (dst.Length == 0) return;
+        gpu.Kernel("Elementwise.AddScaledFirst", acc => acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, float>(AddScaledFirstKernel))((int)dst.Length, source, dst, scale);
+    }
+
+    public static void Mean(GpuContext gpu, ArrayView<float> x, ArrayView<float> y)
+        => gpu.Kernel("Elementwise.Mean", acc => acc.LoadStreamKernel<ArrayView<float>, ArrayView<float>, int>(MeanKernel))(
+            new KernelConfig(1, gpu.ReductionGroupSize), x, y, (int)x.Length);
 
     public static void Fill(GpuContext gpu, ArrayView<float> y, float value)
     {

@@ -1,3 +1,5 @@
+using AecOfa.Engine.Ops.Device;
+
 namespace AecOfa.Engine.Ops;
 
 public static partial class TensorOps
@@ -13,12 +15,12 @@ public static partial class TensorOps
         const string Loss = "KlDistillation";
         var (n, k) = LossShapes.RequireLogits(Loss, studentLogits);
         ArgumentNullException.ThrowIfNull(teacherLogits);
-        Tensor.RequireHost(Loss, studentLogits, teacherLogits);
         if (!ShapeUtil.SameShape(studentLogits.Shape, teacherLogits.Shape))
             throw new ArgumentException($"{Loss}: teacherLogits shape {ShapeUtil.Format(teacherLogits.Shape)} must equal studentLogits shape {ShapeUtil.Format(studentLogits.Shape)}.", nameof(teacherLogits));
         if (!(temperature > 0f) || float.IsInfinity(temperature))
             throw new ArgumentOutOfRangeException(nameof(temperature), $"{Loss}: temperature = {temperature} must be positive and finite.");
 
+        if (!studentLogits.IsOnCpu || !teacherLogits.IsOnCpu) return DeviceOps.KlDistillation(studentLogits, teacherLogits, temperature, n, k);
         double temp = temperature;
         var s = studentLogits.Span;
         var t = teacherLogits.Span;
