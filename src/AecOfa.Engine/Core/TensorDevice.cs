@@ -130,6 +130,18 @@ public partial class Tensor
         Grad = grad;
     }
 
+    /// <summary>
+    /// Writes <paramref name="source"/> into elements [offset, offset + source.Length) on either device (an elastic
+    /// layer's prefix of running statistics).
+    /// </summary>
+    public void CopyFrom(ReadOnlySpan<float> source, int offset)
+    {
+        if (offset < 0 || offset + source.Length > _numel)
+            throw new ArgumentException($"Cannot copy {source.Length} values at offset {offset} into a tensor of shape {ShapeUtil.Format(Shape)}.");
+        if (_deviceBuffer is null) source.CopyTo(Data.AsSpan(offset));
+        else View.SubView(offset, source.Length).CopyFromCPU(source.ToArray());
+    }
+
     /// <summary>Writes host values into this device tensor's storage.</summary>
     private void Upload(ReadOnlySpan<float> source)
     {

@@ -212,6 +212,31 @@ public static partial class TensorOps
         return (x.Shape[0], channels, x.Shape[2] * x.Shape[3]);
     }
 
+    /// <summary>
+    /// Training-mode batch norm (+ activation) that also updates the first C entries of the running statistics
+    /// (momentum, unbiased variance) on the tensors' device, so that elastic layers with C active channels of larger
+    /// buffers need no host round trip on an accelerator.
+    /// </summary>
+    public static Tensor BatchNorm2dTrain(Tensor x, Tensor gamma, Tensor beta, float eps, FusedActivation activation, Tensor runningMean, Tensor runningVar, float momentum)
+    {
+        ArgumentNullException.ThrowIfNull(runningMean);
+        ArgumentNullException.ThrowIfNull(runningVar);
+        var (batch, channels, hw) = CheckBatchNorm("BatchNorm2dTrain", x, gamma, beta, eps);
+        if (runningMean.Numel < channels || runningVar.Numel < channels)
+            throw new ArgumentException($"BatchNorm2dTrain: running statistics of {runningMean.Numel} and {runningVar.Numel} elements for {channels} channels.");
+        if (!(momentum >= 0f && momentum <= 1f)) throw new ArgumentException($"BatchNorm2dTrain: momentum must be in [0, 1], got {momentum}.", nameof(momentum));
+        if (x.IsOnCpu)
+        {
+            double[] mean = new double[channels], m2 = new double[channels];
+            var yh = BatchNorm2dTrain(x, gamma, beta, eps, mean, m2, activation);
+            BatchNormBatchStats.UpdateRunning((long)batch * hw, mean, m2, runningMean.Span[..channels], runningVar.Span[..channels], momentum);
+            return yh;
+        }
+        var y = DeviceOps.BatchNormTrain(x, gamma, beta, eps, activation, out var stats);
+        DeviceOps.UpdateRunning(stats, runningMean, runningVar, (long)batch * hw, momentum, channels);
+        return y;
+    }
+
     /// <summary>The device path of the statistics-returning overload: the batch mean and M2 come back to the host
     /// (recalibration reads them there); training through the module keeps them on the device instead.</summary>
     private static Tensor BatchNorm2dTrainOnDevice(Tensor x, Tensor gamma, Tensor beta, float eps, double[] mean, double[] m2, FusedActivation activation)

@@ -13,6 +13,11 @@ public static class GradientClipping
         foreach (var p in parameters)
         {
             if (p.Grad is null) continue;
+            if (!p.Grad.IsOnCpu)
+            {
+                Kernels.Gpu.ElementwiseGpu.Clamp(p.Grad.Device.Accelerated, p.Grad.View, clipValue);
+                continue;
+            }
             var g = p.Grad.Span;
             for (int i = 0; i < g.Length; i++) g[i] = Math.Clamp(g[i], -clipValue, clipValue); // NaN stays NaN
         }

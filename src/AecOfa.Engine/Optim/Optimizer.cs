@@ -126,6 +126,21 @@ public abstract class Optimizer
         return onDevice;
     }
 
+    /// <summary>
+    /// Copies every parameter's state that lives on an accelerator to the host (where <see cref="StateBuffers"/> can edit
+    /// it); it goes back to the parameter's device on its next update.
+    /// </summary>
+    public void MoveStateToHost()
+    {
+        foreach (var (name, onDevice) in _deviceBuffers)
+        {
+            var host = new Dictionary<string, float[]>(StringComparer.Ordinal);
+            foreach (var (bufferName, t) in onDevice) host[bufferName] = t.ToArray();
+            _buffers[name] = host;
+        }
+        _deviceBuffers.Clear();
+    }
+
     /// <summary>Buffer names this optimizer keeps per parameter (import checks them).</summary>
     protected abstract IReadOnlyList<string> BufferNames { get; }
 

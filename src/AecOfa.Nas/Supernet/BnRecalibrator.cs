@@ -63,7 +63,7 @@ public sealed class BnRecalibrator
                     if (clips >= Clips) break;
                     var x = batch ?? throw new InvalidOperationException($"BnRecalibrator: the data source yielded a null batch (batch {batches})");
                     if (clips + x.Shape[0] > Clips) x = TensorOps.Slice(x, 0, 0, Clips - clips);
-                    network.Forward(x, config);
+                    network.Forward(x.ToDevice(network.Module.Device), config); // recalibration runs where the network lives
                     clips += x.Shape[0];
                     batches++;
                 }
@@ -102,7 +102,7 @@ public sealed class BnRecalibrator
                 if (x.Rank != 4 || x.Shape[0] < 1)
                     throw new InvalidOperationException($"BnRecalibrator: batch {batches} has shape ({string.Join(", ", x.Shape)}); expected (N, 1, mel bins, frames)");
                 if (clips + x.Shape[0] > Clips) x = TensorOps.Slice(x, 0, 0, Clips - clips);
-                supernet.Features(x, config, pass);
+                supernet.Features(x.ToDevice(supernet.Device), config, pass);
                 clips += x.Shape[0];
                 batches++;
             }

@@ -66,7 +66,7 @@ public sealed class SubnetEvaluator
                 if (target.Rank != 2 || target.Shape[0] != features.Shape[0] || target.Shape[1] != classes)
                     throw new InvalidOperationException(
                         $"SubnetEvaluator: validation batch {batch} has targets ({string.Join(", ", target.Shape)}) for {features.Shape[0]} examples; expected (N, {classes})");
-                scores.AddRange(_network.Forward(features, config).Data);
+                scores.AddRange(_network.Forward(features.ToDevice(_network.Module.Device), config).ToArray()); // batch in, scores out
                 targets.AddRange(target.Data);
                 batch++;
             }

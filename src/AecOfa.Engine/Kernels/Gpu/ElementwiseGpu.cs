@@ -90,6 +90,20 @@ internal static class ElementwiseGpu
         => gpu.Kernel("Elementwise.Mean", acc => acc.LoadStreamKernel<ArrayView<float>, ArrayView<float>, int>(MeanKernel))(
             new KernelConfig(1, gpu.ReductionGroupSize), x, y, (int)x.Length);
 
+    /// <summary>Clamps to [-limit, limit] (NaN stays NaN, as Math.Clamp).</summary>
+    [GpuKernel]
+    private static void ClampKernel(Index1D i, ArrayView<float> x, float limit)
+    {
+        float v = x[i];
+        x[i] = v < -limit ? -limit : v > limit ? limit : v;
+    }
+
+    public static void Clamp(GpuContext gpu, ArrayView<float> x, float limit)
+    {
+        if (x.Length == 0) return;
+        gpu.Kernel("Elementwise.Clamp", acc => acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, float>(ClampKernel))((int)x.Length, x, limit);
+    }
+
     public static void Fill(GpuContext gpu, ArrayView<float> y, float value)
     {
         if (y.Length == 0) return;

@@ -37,10 +37,11 @@ internal static partial class DeviceOps
     }
 
     /// <summary>running = (1 - momentum) running + momentum batch, on the device (no host round trip per step).</summary>
-    public static void UpdateRunning(Tensor stats, Tensor runningMean, Tensor runningVar, long count, float momentum)
+    /// <summary>Updates the first <paramref name="channels"/> running entries (all when 0).</summary>
+    public static void UpdateRunning(Tensor stats, Tensor runningMean, Tensor runningVar, long count, float momentum, int channels = 0)
     {
         var device = Tensor.CommonDevice("BatchNorm2d running statistics", stats, runningMean, runningVar);
-        var s = new BatchNormShape { Batch = checked((int)count), Hw = 1, Channels = runningMean.Numel, Momentum = momentum };
+        var s = new BatchNormShape { Batch = checked((int)count), Hw = 1, Channels = channels > 0 ? channels : runningMean.Numel, Momentum = momentum };
         BatchNormGpu.UpdateRunning(device.Accelerated, stats.View, runningMean.View, runningVar.View, s);
     }
 
