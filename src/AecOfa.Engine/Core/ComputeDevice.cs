@@ -42,9 +42,13 @@ public sealed class ComputeDevice
 
     /// <summary>
     /// ILGPU's CPU accelerator: the device kernels executed on the host (slow; for tests and for checking the device
-    /// path on machines without a GPU). Groups of up to <see cref="GpuContext.MaxGroupSize"/> threads, as a GPU.
+    /// path on machines without a GPU), with small groups (see <see cref="GpuContext.CreateCpu"/>).
     /// </summary>
-    public static ComputeDevice IlgpuCpu() => new("ilgpu-cpu", GpuContext.CreateCpu());
+    public static ComputeDevice IlgpuCpu() => IlgpuCpu(1);
+
+    /// <summary>ILGPU's CPU accelerator with reduction groups of <paramref name="groupSize"/> threads (a power of two in
+    /// [1, 256]; 256 also runs the tiled GEMM, as on a GPU).</summary>
+    public static ComputeDevice IlgpuCpu(int groupSize) => new($"ilgpu-cpu{(groupSize > 1 ? "/" + groupSize : "")}", GpuContext.CreateCpu(groupSize));
 
     /// <summary>
     /// The device named on a command line: "cpu", "cuda" (a CUDA GPU or a clear error) or "auto" (a CUDA GPU when

@@ -3,10 +3,13 @@ using AecOfa.Engine.Tests.Ops;
 
 namespace AecOfa.Engine.Tests.Gpu;
 
-/// <summary>The device GEMM against a float64 reference on odd shapes, every transpose, batched and K-segmented.</summary>
+/// <summary>The device GEMMs (tiled and simple) against a float64 reference on odd shapes, every transpose, batched and K-segmented.</summary>
 [Collection(GpuCollection.Name)]
 public class GemmGpuTests
 {
+    // The tiled kernel's 16 x 16 groups need an accelerator with 256 threads per group (the shared test device has 16).
+    private static readonly Lazy<ComputeDevice> s_wide = new(() => ComputeDevice.IlgpuCpu(groupSize: 256));
+
     [Theory]
     [InlineData(false, false, 5, 7, 3)]
     [InlineData(true, false, 3, 5, 17)]
@@ -29,13 +32,16 @@ public class GemmGpuTests
                         s += (double)(transA ? a[p * m + i] : a[i * k + p]) * (transB ? b[j * k + p] : b[p * n + j]);
                     expected[i * n + j] = s;
                 }
-            var dev = GpuTestDevice.Device;
+            var dev = s_wide.Value;
             var ta = Tensor.FromArray(a, a.Length).ToDevice(dev);
             var tb = Tensor.FromArray(b, b.Length).ToDevice(dev);
             var tc = Tensor.FromArray((float[])c0.Clone(), c0.Length).ToDevice(dev);
             var shape = GemmShape.Of(transA, transB, m, n, k, transA ? m : k, transB ? k : n, n, accumulate);
-            GemmGpu.Run(dev.Accelerated, ta.View, tb.View, tc.View, shape);
-            OpCheck.AssertClose($"gemm {transA}/{transB} accumulate={accumulate}", GpuTestDevice.Doubles(tc.ToArray()), expected, 1e-5);
+            var c1 = tc.Detach();
+            GemmGpu.RunTiled(dev.Accelerated, ta.View, tb.View, tc.View, shape);
+            OpCheck.AssertClose($"tiled gemm {transA}/{transB} accumulate={accumulate}", GpuTestDevice.Doubles(tc.ToArray()), expected, 1e-5);
+            GemmGpu.RunSimple(dev.Accelerated, ta.View, tb.View, c1.View, shape);
+            OpCheck.AssertClose($"simple gemm {transA}/{transB} accumulate={accumulate}", GpuTestDevice.Doubles(c1.ToArray()), expected, 1e-5);
         }
     }
 
@@ -46,14 +52,14 @@ public class GemmGpuTests
         int batch = 3, m = 3, k = 2, hw = 5;
         var w = GpuTestDevice.Random(4, m * k);
         var x = GpuTestDevice.Random(5, batch * k * hw);
-        var dev = GpuTestDevice.Device;
+        var dev = s_wide.Value;
         var tw = Tensor.FromArray(w, w.Length).ToDevice(dev);
         var tx = Tensor.FromArray(x, x.Length).ToDevice(dev);
         var ty = Tensor.Zeros(dev, batch * m * hw);
         var s = GemmShape.Of(false, false, m, hw, k, k, hw, hw, false);
         s.StrideB = k * hw;
         s.StrideC = m * hw;
-        GemmGpu.Run(dev.Accelerated, tw.View, tx.View, ty.View, s, batch);
+        GemmGpu.RunTiled(dev.Accelerated, tw.View, tx.View, ty.View, s, batch);
         var y = new double[batch * m * hw];
         for (int n = 0; n < batch; n++)
             for (int i = 0; i < m; i++)
@@ -71,7 +77,7 @@ public class GemmGpuTests
         g.KSegment = hw;
         g.SegmentA = m * hw;
         g.SegmentB = k * hw;
-        GemmGpu.Run(dev.Accelerated, ty.View, tx.View, tdw.View, g);
+        GemmGpu.RunTiled(dev.Accelerated, ty.View, tx.View, tdw.View, g);
         var dw = new double[m * k];
         for (int n = 0; n < batch; n++)
             for (int i = 0; i < m; i++)

@@ -9,8 +9,16 @@ namespace AecOfa.Engine.Tests.Gpu;
 public static class GpuTestDevice
 {
     private static readonly Lazy<ComputeDevice> s_device = new(ComputeDevice.IlgpuCpu);
+    private static readonly Lazy<ComputeDevice> s_grouped = new(() => ComputeDevice.IlgpuCpu(groupSize: 16));
 
+    /// <summary>Reductions with groups of one thread (fast on the CPU accelerator).</summary>
     public static ComputeDevice Device => s_device.Value;
+
+    /// <summary>Reductions with groups of 16 threads: the shared-memory trees run for real.</summary>
+    public static ComputeDevice Grouped => s_grouped.Value;
+
+    /// <summary>Both test devices: op parity is checked on each.</summary>
+    public static IEnumerable<ComputeDevice> All => [Device, Grouped];
 
     /// <summary>Deterministic values in [-1, 1).</summary>
     public static float[] Random(int seed, int length)

@@ -34,8 +34,40 @@ internal static class GemmGpu
 {
     public const int Tile = 64, TileK = 16, Threads = 16, PerThread = Tile / Threads;
 
-    /// <summary>Runs C = op(A) op(B) (+ C) for <paramref name="batch"/> products (grid z).</summary>
+    /// <summary>Products with fewer multiply-adds than this (per batch item) run the simple kernel: a 64 x 64 tile would be mostly idle.</summary>
+    public const long SimpleBelowMacs = 32 * 32 * 32;
+
+    /// <summary>
+    /// Runs C = op(A) op(B) (+ C) for <paramref name="batch"/> products (grid z): the tiled kernel, or the simple one for
+    /// small products and on accelerators that prefer it (ILGPU's CPU accelerator, where the tiled kernel's group
+    /// barriers are real thread synchronizations).
+    /// </summary>
     public static void Run(GpuContext gpu, ArrayView<float> a, ArrayView<float> b, ArrayView<float> c, GemmShape s, int batch = 1)
+    {
+        if (gpu.PrefersSimpleKernels || (long)s.M * s.N * s.K < SimpleBelowMacs) RunSimple(gpu, a, b, c, s, batch);
+        else RunTiled(gpu, a, b, c, s, batch);
+    }
+
+    /// <summary>The simple kernel: one thread per element of C, a dot product over K in index order.</summary>
+    public static void RunSimple(GpuContext gpu, ArrayView<float> a, ArrayView<float> b, ArrayView<float> c, GemmShape s, int batch = 1)
+    {
+        if (s.M == 0 || s.N == 0 || batch == 0) return;
+        gpu.Kernel("Gemm.Simple", acc => acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmShape>(SimpleKernel))(
+            batch * s.M * s.N, a, b, c, s);
+    }
+
+    [GpuKernel]
+    private static void SimpleKernel(Index1D i, ArrayView<float> a, ArrayView<float> b, ArrayView<float> c, GemmShape s)
+    {
+        int n = i % s.N, m = i / s.N % s.M, z = i / (s.N * s.M);
+        int offA = z * s.StrideA, offB = z * s.StrideB;
+        float sum = 0f;
+        for (int k = 0; k < s.K; k++) sum += a[offA + IndexA(s, m, k)] * b[offB + IndexB(s, k, n)];
+        StoreOne(c, s, z * s.StrideC + m * s.Ldc, n, sum);
+    }
+
+    /// <summary>The tiled kernel (see the type's remarks).</summary>
+    public static void RunTiled(GpuContext gpu, ArrayView<float> a, ArrayView<float> b, ArrayView<float> c, GemmShape s, int batch = 1)
     {
         if (s.M == 0 || s.N == 0 || batch == 0) return;
         var kernel = gpu.Kernel("Gemm.Tiled", acc => acc.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmShape>(TiledKernel));

@@ -19,12 +19,19 @@ internal sealed class GpuContext : IDisposable
     private readonly Context _context;
     private readonly ConcurrentDictionary<string, Delegate> _kernels = new(StringComparer.Ordinal);
 
-    private GpuContext(Context context, Accelerator accelerator, int reductionGroupSize)
+    private GpuContext(Context context, Accelerator accelerator, int reductionGroupSize, bool prefersSimpleKernels)
     {
         _context = context;
         Accelerator = accelerator;
         ReductionGroupSize = reductionGroupSize;
+        PrefersSimpleKernels = prefersSimpleKernels;
     }
+
+    /// <summary>
+    /// True on ILGPU's CPU accelerator with small groups: ops take the simple variant of a kernel family where there is
+    /// one (the GEMM), because group barriers there synchronize real threads; the tiled variants are tested there directly.
+    /// </summary>
+    public bool PrefersSimpleKernels { get; }
 
     /// <summary>
     /// Threads per group of the reduction kernels (a power of two): <see cref="MaxGroupSize"/> on a GPU; small on ILGPU's
@@ -52,7 +59,7 @@ internal sealed class GpuContext : IDisposable
                 ? $"CUDA was asked for but no CUDA device was found: {lookedFor}, and found none (no NVIDIA driver, or no GPU visible to this process: check nvidia-smi and CUDA_VISIBLE_DEVICES)."
                 : $"CUDA device {index} was asked for but only {devices.Count} CUDA device(s) exist.");
         }
-        try { return new GpuContext(context, context.CreateCudaAccelerator(index), MaxGroupSize); }
+        try { return new GpuContext(context, context.CreateCudaAccelerator(index), MaxGroupSize, prefersSimpleKernels: false); }
         catch (Exception e)
         {
             context.Dispose();
@@ -60,11 +67,19 @@ internal sealed class GpuContext : IDisposable
         }
     }
 
-    /// <summary>ILGPU's CPU accelerator shaped like a small GPU: one multiprocessor, groups of up to <see cref="MaxGroupSize"/> threads.</summary>
-    public static GpuContext CreateCpu()
+    /// <summary>
+    /// ILGPU's CPU accelerator. It runs every thread of a group as an OS thread and group barriers as real
+    /// synchronizations (about a millisecond per group on a small machine), so the default runs the reduction kernels
+    /// with groups of <paramref name="groupSize"/> = 1 (the same kernels, a trivial tree) and the simple GEMM; tests of
+    /// the tree reductions use 16, and 256 (the GPU's group size) also runs the tiled GEMM.
+    /// </summary>
+    public static GpuContext CreateCpu(int groupSize = 1)
     {
-        var context = Context.Create(b => b.CPU(new CPUDevice(numThreadsPerWarp: 4, numWarpsPerMultiprocessor: MaxGroupSize / 4, numMultiprocessors: 1)).EnableAlgorithms());
-        return new GpuContext(context, context.CreateCPUAccelerator(0), reductionGroupSize: 16);
+        if (groupSize < 1 || groupSize > MaxGroupSize || (groupSize & (groupSize - 1)) != 0)
+            throw new ArgumentOutOfRangeException(nameof(groupSize), $"groupSize = {groupSize} must be a power of two in [1, {MaxGroupSize}].");
+        var device = new CPUDevice(numThreadsPerWarp: 4, numWarpsPerMultiprocessor: Math.Max(1, groupSize / 4), numMultiprocessors: 1);
+        var context = Context.Create(b => b.CPU(device).EnableAlgorithms());
+        return new GpuContext(context, context.CreateCPUAccelerator(0), reductionGroupSize: groupSize, prefersSimpleKernels: groupSize < MaxGroupSize);
     }
 
     /// <summary>The kernel compiled by <paramref name="load"/>, loaded once per accelerator under <paramref name="key"/>.</summary>
