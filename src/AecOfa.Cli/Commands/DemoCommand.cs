@@ -19,16 +19,18 @@ public static class DemoCommand
         var seed = new Option<int>("--seed") { Description = "Training seed (weights, data order, sampled sub-networks, search); the dataset is always the same.", DefaultValueFactory = _ => d.Seeds[0] };
         var budgets = new Option<string>("--budgets") { Description = "Comma-separated budgets in millions of MACs per clip.", DefaultValueFactory = _ => string.Join(",", d.Search.Budgets.Select(Pipelines.Search.BudgetSearch.Format)) };
         var human = new Option<bool>("--human-baselines") { Description = "Also train the width-scaled MobileNetV3 of each budget (scratch and KD)." };
+        var device = CliDevice.CreateOption();
         var command = new Command("demo", "The once-for-all experiment in miniature on the synthetic dataset: teacher, supernet (sandwich rule from the teacher), search per budget, scratch and KD baselines; prints the table and writes report.md. A rerun reuses everything already done.")
         {
-            output, epochs, clips, width, seed, budgets, human,
+            output, epochs, clips, width, seed, budgets, human, device,
         };
         command.SetAction((parse, ct) => Task.FromResult(CliErrors.Guard(parse.InvocationConfiguration.Error, () =>
         {
             var settings = ExperimentSettings.Demo(parse.GetValue(clips), parse.GetValue(epochs), parse.GetValue(width), parse.GetValue(seed),
                 CliNumbers.ParseList(parse.GetValue(budgets)!, "--budgets"), parse.GetValue(human));
             var log = parse.InvocationConfiguration.Output;
-            var report = ExperimentRun.Run(settings, parse.GetValue(output)!.FullName, new RunObserver { Log = log, Progress = (label, unit) => new ProgressReporter(label, unit) }, ct);
+            var report = ExperimentRun.Run(settings, parse.GetValue(output)!.FullName, new RunObserver { Log = log, Progress = (label, unit) => new ProgressReporter(label, unit) }, ct,
+                CliDevice.Resolve(parse.GetValue(device)!, log));
             log.WriteLine();
             log.Write(File.ReadAllText(report.ReportPath));
             return 0;

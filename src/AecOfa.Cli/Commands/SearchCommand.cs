@@ -22,9 +22,10 @@ public static class SearchCommand
         var recalibration = new Option<int>("--recalibration-clips") { Description = "Training clips for each candidate's exact BN recalibration (search time grows with it).", DefaultValueFactory = _ => d.RecalibrationClips };
         var seed = new Option<int>("--seed") { Description = "Search seed.", DefaultValueFactory = _ => d.Seed };
         var output = new Option<DirectoryInfo?>("--out") { Description = "Where search.json, best_<budget>.json and search_front.png go (default RUN_DIR/search)." };
+        var device = CliDevice.CreateOption();
         var command = new Command("search", "Search the best sub-network of a trained supernet for each compute budget (validation metric after exact BN recalibration); report the winners on test.")
         {
-            run, budgets, unit, strategy, population, generations, recalibration, seed, output,
+            run, budgets, unit, strategy, population, generations, recalibration, seed, output, device,
         };
         command.SetAction((parse, ct) => Task.FromResult(CliErrors.Guard(parse.InvocationConfiguration.Error, () =>
         {
@@ -43,7 +44,7 @@ public static class SearchCommand
             var observer = new RunObserver { Log = log, Progress = (label, u) => new ProgressReporter(label, u) };
             var trained = TrainedRun.Open(parse.GetValue(run)!.FullName);
             using var data = trained.OpenData(log);
-            var report = BudgetSearch.Run(trained.LoadSupernet(), data, settings, observer, ct);
+            var report = BudgetSearch.Run(trained.LoadSupernet(), data, settings, observer, ct, CliDevice.Resolve(parse.GetValue(device)!, observer.Log));
             string folder = parse.GetValue(output)?.FullName ?? Path.Combine(trained.Folder, "search");
             BudgetSearch.Write(report, folder, data.ClassNames);
             log.WriteLine($"wrote {Path.Combine(folder, BudgetSearch.ResultFile)}, {BudgetSearch.PlotFile} and best_<budget>.json ({report.Seconds:F0} s)");

@@ -53,7 +53,8 @@ public static class ModelFiles
     /// refitted) and its stored BN statistics. The manifest's classes must be the model's, in the same order.
     /// </summary>
     public static (ClassificationReport Report, IReadOnlyList<string> Classes) Evaluate(string modelPath, string manifestPath, string split,
-        string? cachePath = null, TextWriter? log = null, IProgress<(int Done, int Total)>? progress = null, CancellationToken cancellationToken = default)
+        string? cachePath = null, TextWriter? log = null, IProgress<(int Done, int Total)>? progress = null, CancellationToken cancellationToken = default,
+        ComputeDevice? device = null)
     {
         var package = StaticNetworkFile.Load(modelPath);
         var frontEnd = Inference.ModelFrontEnd.FromMetadata(package.FrontEnd, package.Network.Space);
@@ -74,6 +75,8 @@ public static class ModelFiles
         log?.WriteLine($"features: {opened.ClipCount} clips ({cache})");
         var data = new FeatureSplit(opened, split, normalizer);
         var network = package.Network;
+        device ??= ComputeDevice.Cpu;
+        network.ToDevice(device); // each batch goes in, its scores come out
         network.Eval();
         var scores = new List<float>();
         var targets = new List<float>();
@@ -82,7 +85,7 @@ public static class ModelFiles
             foreach (var (x, y) in data.Batches(SubnetEvaluator.DefaultBatchSize))
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                scores.AddRange(network.Forward(x).Data);
+                scores.AddRange(network.Forward(x.ToDevice(device)).ToArray());
                 targets.AddRange(y.Data);
             }
         }
