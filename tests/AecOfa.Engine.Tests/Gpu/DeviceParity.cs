@@ -14,7 +14,7 @@ public static class DeviceParity
         foreach (var device in GpuTestDevice.All) Check(seed, inputs, op, device);
     }
 
-    private static void Check(int seed, OpInput[] inputs, Func<Tensor[], Tensor> op, ComputeDevice target)
+    public static void Check(int seed, OpInput[] inputs, Func<Tensor[], Tensor> op, ComputeDevice target)
     {
         var rng = new Random(seed);
         var host = new Tensor[inputs.Length];
