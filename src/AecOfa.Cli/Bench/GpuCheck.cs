@@ -199,7 +199,7 @@ internal sealed class GpuCheck
                     sgd.Step();
                     _ = loss.Item(); // the loss comes back: the step is complete
                 }
-                double s = MedianSeconds(Step, warmup: 2, reps: _quick ? 1 : 10);
+                double s = QuickBench.MedianSeconds(Step, warmup: 2, reps: _quick ? 1 : 10);
                 Add(new GpuCheckLine($"train step {name}{(_quick ? " (tiny space)" : "")}, batch {batch}", s * 1e3, "ms/step", string.Create(CultureInfo.InvariantCulture, $"{batch / s:F0} samples/s")));
             }
     }
@@ -218,22 +218,8 @@ internal sealed class GpuCheck
                 TensorOps.MatMul(a, b);
                 _device.Synchronize();
             }
-            double s = MedianSeconds(Multiply, warmup: 1, reps: _quick ? 1 : 5);
+            double s = QuickBench.MedianSeconds(Multiply, warmup: 1, reps: _quick ? 1 : 5);
             Add(new GpuCheckLine($"GEMM {n}^3", 2.0 * n * n * n / s / 1e9, "GFLOP/s", string.Create(CultureInfo.InvariantCulture, $"{s * 1e3:F2} ms")));
         }
-    }
-
-    private static double MedianSeconds(Action body, int warmup, int reps)
-    {
-        for (int i = 0; i < warmup; i++) body();
-        var times = new double[reps];
-        for (int i = 0; i < reps; i++)
-        {
-            long t0 = Stopwatch.GetTimestamp();
-            body();
-            times[i] = Stopwatch.GetElapsedTime(t0).TotalSeconds;
-        }
-        Array.Sort(times);
-        return times[reps / 2];
     }
 }
