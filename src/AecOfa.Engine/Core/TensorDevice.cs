@@ -50,11 +50,30 @@ public partial class Tensor
     /// An op's result on an accelerator; tracked by the thread's active <see cref="TensorArena"/> (freed when its scope
     /// ends) when there is one. <paramref name="zeroed"/> false: the op overwrites every element.
     /// </summary>
-    internal static Tensor OnDevice(ComputeDevice device, bool zeroed, params int[] shape)
+    internal static Tensor OnDevice(ComputeDevice device, bool zeroed, params int[] shape) => OnDeviceFor(device, zeroed, owner: null, shape);
+
+    /// <summary>A device tensor from the active arena's pool (tracked, as the gradient of <paramref name="owner"/> when
+    /// given), or a fresh untracked buffer outside a scope.</summary>
+    private static Tensor OnDeviceFor(ComputeDevice device, bool zeroed, Tensor? owner, int[] shape)
     {
-        var t = OnDeviceUntracked(device, zeroed, shape);
-        TensorArena.Current?.Track(t, owner: null);
+        var arena = TensorArena.Current;
+        if (arena is null) return OnDeviceUntracked(device, zeroed, shape);
+        var gpu = device.Accelerated;
+        var buffer = arena.DevicePool.Rent(gpu, ShapeUtil.Numel(shape));
+        if (zeroed) buffer.MemSetToZero();
+        var t = new Tensor(device, buffer, ownsBuffer: true, shape);
+        arena.Track(t, owner);
         return t;
+    }
+
+    /// <summary>Called by the arena: hands back the buffer this tensor owns (null for a view) without freeing it; the
+    /// tensor is released.</summary>
+    internal MemoryBuffer1D<float, Stride1D.Dense>? TakeDeviceBuffer()
+    {
+        var buffer = _deviceBuffer;
+        bool owned = _ownsDeviceBuffer;
+        _deviceBuffer = null;
+        return owned ? buffer : null;
     }
 
     /// <summary>A device tensor no arena frees (leaves moved in place, tensors made outside a training step).</summary>
@@ -75,14 +94,16 @@ public partial class Tensor
 
     /// <summary>
     /// This tensor's values on <paramref name="device"/>: itself when it is already there, otherwise a copy (the
-    /// transfer is the visible cost; it does not take part in autograd).
+    /// transfer is the visible cost; it does not take part in autograd). Inside a <see cref="TensorArena"/> scope a
+    /// device copy is the scope's (released when it ends), like an op result.
     /// </summary>
     public Tensor ToDevice(ComputeDevice device)
     {
         ArgumentNullException.ThrowIfNull(device);
         if (ReferenceEquals(device, Device)) return this;
-        var t = CopyTo(device);
-        if (t._deviceBuffer is not null) TensorArena.Current?.Track(t, owner: null);
+        if (device.IsCpu) return new Tensor(ToArray(), Shape);
+        var t = OnDevice(device, zeroed: false, Shape); // inside an arena scope: a pooled buffer, released with the scope
+        t.Upload(_deviceBuffer is null ? Data : ToArray());
         return t;
     }
 
@@ -160,8 +181,7 @@ public partial class Tensor
     {
         if (Grad is null)
         {
-            Grad = OnDeviceUntracked(Device, zeroed: true, Shape);
-            TensorArena.Current?.Track(Grad, owner: this);
+            Grad = OnDeviceFor(Device, zeroed: true, owner: this, Shape);
         }
         return Grad;
     }
@@ -172,8 +192,7 @@ public partial class Tensor
         accumulate = Grad is not null;
         if (Grad is null)
         {
-            Grad = OnDeviceUntracked(Device, zeroed: false, Shape);
-            TensorArena.Current?.Track(Grad, owner: this);
+            Grad = OnDeviceFor(Device, zeroed: false, owner: this, Shape);
         }
         return Grad;
     }

@@ -77,6 +77,7 @@ public static class ModelFiles
         var network = package.Network;
         device ??= ComputeDevice.Cpu;
         network.ToDevice(device); // each batch goes in, its scores come out
+        var arena = new TensorArena();
         network.Eval();
         var scores = new List<float>();
         var targets = new List<float>();
@@ -85,7 +86,8 @@ public static class ModelFiles
             foreach (var (x, y) in data.Batches(SubnetEvaluator.DefaultBatchSize))
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                scores.AddRange(network.Forward(x.ToDevice(device)).ToArray());
+                using (arena.BeginOnDevice(device))
+                    scores.AddRange(network.Forward(x.ToDevice(device)).ToArray());
                 targets.AddRange(y.Data);
             }
         }

@@ -90,6 +90,34 @@ public class DeviceTrainingTests
     }
 
     [Fact]
+    public void AWarmDeviceStep_AllocatesNoDeviceMemory()
+    {
+        var net = new TinyNet(11);
+        net.ToDevice(GpuTestDevice.Device);
+        var opt = new Sgd(net.NamedParameters(), 0.1f, momentum: 0.9f, nesterov: true);
+        var arena = new TensorArena();
+        long allocatedAfter(int steps)
+        {
+            for (int step = 0; step < steps; step++)
+            {
+                using var scope = arena.Begin();
+                var (x, labels) = Batch(step);
+                opt.ZeroGrad();
+                var loss = TensorOps.SoftmaxCrossEntropy(net.Forward(x.ToDevice(GpuTestDevice.Device)), labels, 0.1f);
+                loss.Backward();
+                opt.Step();
+                Assert.True(float.IsFinite(loss.Item()));
+            }
+            return arena.DevicePool.Allocated;
+        }
+        long warm = allocatedAfter(2);
+        Assert.True(warm > 0);
+        Assert.Equal(warm, allocatedAfter(2)); // every buffer of later steps comes from the pool
+        Assert.True(arena.DevicePool.Reused > 0);
+        arena.Clear();
+    }
+
+    [Fact]
     public void Checkpoints_SavedFromTheDevice_LoadOntoEitherDevice()
     {
         var net = new TinyNet(8);
