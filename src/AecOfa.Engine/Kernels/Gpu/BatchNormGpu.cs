@@ -16,7 +16,8 @@ internal struct BatchNormShape
 /// <summary>
 /// Batch norm on the device with an optional fused activation (<see cref="GpuActivation"/>), PyTorch semantics as the CPU
 /// op. Per-channel work (statistics, gradient sums) is one group per channel with a two-pass mean / centered M2 and
-/// shared-memory tree sums (deterministic); element work is one thread per element. Coefficients per channel live in a
+/// shared-memory tree sums in float64, as the host path sums them (deterministic); element work is one thread per
+/// element in float32. Coefficients per channel live in a
 /// 4C buffer: center, 1/std, gamma/std, beta; backward needs only x, gy and those.
 /// </summary>
 internal static class BatchNormGpu
@@ -26,21 +27,21 @@ internal static class BatchNormGpu
     private static void StatsKernel(ArrayView<float> x, ArrayView<float> gamma, ArrayView<float> beta, ArrayView<float> stats, ArrayView<float> coeff, BatchNormShape s)
     {
         int c = Grid.IdxX, count = s.Count;
-        float sum = 0f;
+        double sum = 0;
         for (int p = Group.IdxX; p < count; p += Group.DimX) sum += x[Element(s, c, p)];
-        float mean = GroupReduction.Sum(sum) / count;
-        float sq = 0f;
+        double mean = GroupReduction.Sum(sum) / count;
+        double sq = 0;
         for (int p = Group.IdxX; p < count; p += Group.DimX)
         {
-            float d = x[Element(s, c, p)] - mean;
+            double d = x[Element(s, c, p)] - mean;
             sq += d * d;
         }
-        float m2 = GroupReduction.Sum(sq);
+        double m2 = GroupReduction.Sum(sq);
         if (Group.IdxX != 0) return;
-        stats[c] = mean;
-        stats[s.Channels + c] = m2;
-        float invStd = 1f / XMath.Sqrt(m2 / count + s.Eps);
-        WriteCoefficients(coeff, s.Channels, c, mean, invStd, gamma[c], beta[c]);
+        stats[c] = (float)mean;
+        stats[s.Channels + c] = (float)m2;
+        float invStd = (float)(1.0 / XMath.Sqrt(m2 / count + s.Eps));
+        WriteCoefficients(coeff, s.Channels, c, (float)mean, invStd, gamma[c], beta[c]);
     }
 
     /// <summary>Eval mode: coefficients from the running statistics, one thread per channel.</summary>
@@ -84,24 +85,24 @@ internal static class BatchNormGpu
     {
         int c = Grid.IdxX, count = s.Count, ch = s.Channels;
         float center = coeff[c], scale = coeff[2 * ch + c], shift = coeff[3 * ch + c];
-        float sumG = 0f, sumGc = 0f;
+        double sumG = 0, sumGc = 0;
         for (int p = Group.IdxX; p < count; p += Group.DimX)
         {
             int e = Element(s, c, p);
             float xc = x[e] - center;
             float gz = ActivationGpu.Gradient(xc * scale + shift, gy[e], s.Activation);
             sumG += gz;
-            sumGc += gz * xc;
+            sumGc += (double)gz * xc;
         }
         sumG = GroupReduction.Sum(sumG);
         sumGc = GroupReduction.Sum(sumGc);
         if (Group.IdxX != 0) return;
-        float invStd = coeff[ch + c];
-        if ((flags & GammaFlag) != 0) gGamma[c] += sumGc * invStd;
-        if ((flags & BetaFlag) != 0) gBeta[c] += sumG;
+        double invStd = coeff[ch + c];
+        if ((flags & GammaFlag) != 0) gGamma[c] += (float)(sumGc * invStd);
+        if ((flags & BetaFlag) != 0) gBeta[c] += (float)sumG;
         bool train = (flags & TrainFlag) != 0;
-        kb[c] = train ? -scale * invStd * invStd * sumGc / count : 0f;
-        kb[ch + c] = train ? -scale * sumG / count : 0f;
+        kb[c] = train ? (float)(-scale * invStd * invStd * sumGc / count) : 0f;
+        kb[ch + c] = train ? (float)(-scale * sumG / count) : 0f;
     }
 
     private const int GammaFlag = 1, BetaFlag = 2, TrainFlag = 4;

@@ -25,4 +25,22 @@ internal static class GroupReduction
         Group.Barrier(); // the next call reuses the same shared memory
         return total;
     }
+
+    /// <summary>The same tree in float64: batch-norm statistics and their gradient sums, which the host path also sums in
+    /// float64 (a channel's values can be nearly equal, and its variance then loses float32 digits).</summary>
+    public static double Sum(double value)
+    {
+        var shared = SharedMemory.Allocate<double>(GpuContext.MaxGroupSize);
+        int t = Group.IdxX;
+        shared[t] = value;
+        Group.Barrier();
+        for (int half = Group.DimX / 2; half > 0; half >>= 1)
+        {
+            if (t < half) shared[t] += shared[t + half];
+            Group.Barrier();
+        }
+        double total = shared[0];
+        Group.Barrier();
+        return total;
+    }
 }
