@@ -69,4 +69,27 @@ public class SupernetOnDeviceTests
         var x = TinySupernet.Input(new Random(4), 3);
         AssertClose("eval logits", host.Forward(x, config).ToArray(), device.Forward(x.ToDevice(s_device.Value), config).ToArray(), 1e-4);
     }
+
+    [Fact]
+    public void ProgressiveShrinking_WithChannelSortingAndKeptOptimizerState_OnTheDevice_EqualsTheHost()
+    {
+        // Every phase, including the width phase whose channel sort permutes weights and momentum on the host (the
+        // trainer moves both there and back); the optimizer state is kept across phases so the round trip matters.
+        var data = new TrainingTestData(6, TinySupernet.Space.Classes, seed: 3);
+        var options = new TrainerOptions { Epochs = 6, BatchSize = 3, Seed = 2, PeakLearningRate = 0.08f, WarmupEpochs = 0 };
+        TrainingResult Train(ComputeDevice device, out OfaSupernet net)
+        {
+            net = TinySupernet.Build(8);
+            net.ToDevice(device);
+            var strategy = new ProgressiveShrinkingStrategy(distillWeight: 0, resetOptimizerPerPhase: false);
+            return new Trainer(net, strategy, options).Run(data);
+        }
+        var host = Train(ComputeDevice.Cpu, out var hostNet);
+        var device = Train(s_device.Value, out var deviceNet);
+        Assert.Equal(host.Steps.Count, device.Steps.Count);
+        AssertClose("step losses", host.Steps.Select(s => s.Total).ToArray(), device.Steps.Select(s => s.Total).ToArray(), 1e-3);
+        Assert.Same(s_device.Value, deviceNet.Device);
+        var d = deviceNet.StateDict().ToDictionary(x => x.Name, x => x.Tensor);
+        foreach (var (name, t) in hostNet.StateDict()) AssertClose(name, t.ToArray(), d[name].ToArray(), 1e-3);
+    }
 }
