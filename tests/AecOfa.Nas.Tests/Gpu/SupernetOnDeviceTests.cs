@@ -92,4 +92,23 @@ public class SupernetOnDeviceTests
         var d = deviceNet.StateDict().ToDictionary(x => x.Name, x => x.Tensor);
         foreach (var (name, t) in hostNet.StateDict()) AssertClose(name, t.ToArray(), d[name].ToArray(), 1e-3);
     }
+
+    [Theory]
+    [InlineData(8, 1)]
+    [InlineData(6, 2)]
+    [InlineData(5, 3)]
+    public void InputResampler_OnTheDevice_EqualsTheHost(int melBins, int hop)
+    {
+        var x = TinySupernet.Input(new Random(melBins * 10 + hop), 2, mel: 8, frames: 13);
+        var xd = x.ToDevice(s_device.Value);
+        x.RequiresGrad = xd.RequiresGrad = true;
+        var y = InputResampler.Apply(x, melBins, hop);
+        var yd = InputResampler.Apply(xd, melBins, hop);
+        Assert.Equal(y.Shape, yd.Shape);
+        AssertClose("resampled", y.ToArray(), yd.ToArray(), 1e-5);
+        var seed = Tensor.Uniform(new Random(9), -1f, 1f, y.Shape);
+        y.Backward(seed);
+        yd.Backward(seed.ToDevice(s_device.Value));
+        AssertClose("input gradient", x.Grad!.ToArray(), xd.Grad!.ToArray(), 1e-5);
+    }
 }
