@@ -1,5 +1,6 @@
 using AecOfa.Engine.Nn;
 using AecOfa.Engine.Ops;
+using AecOfa.Engine.Optim;
 
 namespace AecOfa.Engine.Tests.Gpu;
 
@@ -86,5 +87,25 @@ public class DeviceTensorTests
         }
         // A machine with a GPU: the device works (the GPU check script runs the real tests).
         Assert.StartsWith("cuda:0", cuda.Name);
+    }
+
+    [Fact]
+    public void GradientClipping_OnTheDevice_EqualsTheHost()
+    {
+        var host = new[] { new Parameter(GpuTestDevice.Random(20, 35), [5, 7]), new Parameter(GpuTestDevice.Random(21, 3), [3]) };
+        var device = host.Select(p => new Parameter(p.ToArray(), p.Shape)).ToArray();
+        for (int i = 0; i < host.Length; i++)
+        {
+            host[i].Grad = Tensor.FromArray(GpuTestDevice.Random(30 + i, host[i].Numel), host[i].Shape);
+            device[i].Grad = host[i].Grad!.Detach();
+            device[i].MoveTo(GpuTestDevice.Device);
+        }
+        float normHost = GradientClipping.ClipByGlobalNorm(host, 0.5f);
+        float normDevice = GradientClipping.ClipByGlobalNorm(device, 0.5f);
+        Assert.Equal(normHost, normDevice, 1e-5f);
+        GradientClipping.ClipByValue(host, 0.05f);
+        GradientClipping.ClipByValue(device, 0.05f);
+        for (int i = 0; i < host.Length; i++)
+            AecOfa.Engine.Tests.Ops.OpCheck.AssertClose($"gradient {i}", device[i].Grad!.ToCpu(), host[i].Shape, GpuTestDevice.Doubles(host[i].Grad!.Data), 1e-6);
     }
 }

@@ -68,6 +68,30 @@ internal static class ElementwiseGpu
         if (Group.IdxX == 0) y[0] = total / count;
     }
 
+    /// <summary>One group: y[0] = sum of x^2 (float64 tree: the global gradient norm of clipping).</summary>
+    [GpuKernel(explicitlyGrouped: true)]
+    private static void SumOfSquaresKernel(ArrayView<float> x, ArrayView<float> y, int count)
+    {
+        double s = 0;
+        for (int i = Group.IdxX; i < count; i += Group.DimX) s += (double)x[i] * x[i];
+        double total = GroupReduction.Sum(s);
+        if (Group.IdxX == 0) y[0] = (float)total;
+    }
+
+    [GpuKernel]
+    private static void ScaleKernel(Index1D i, ArrayView<float> x, float factor) => x[i] *= factor;
+
+    public static void SumOfSquares(GpuContext gpu, ArrayView<float> x, ArrayView<float> y)
+        => gpu.Kernel("Elementwise.SumOfSquares", acc => acc.LoadStreamKernel<ArrayView<float>, ArrayView<float>, int>(SumOfSquaresKernel))(
+            new KernelConfig(1, gpu.ReductionGroupSize), x, y, (int)x.Length);
+
+    /// <summary>x *= factor in place.</summary>
+    public static void Scale(GpuContext gpu, ArrayView<float> x, float factor)
+    {
+        if (x.Length == 0) return;
+        gpu.Kernel("Elementwise.Scale", acc => acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, float>(ScaleKernel))((int)x.Length, x, factor);
+    }
+
     public static void Mul(GpuContext gpu, ArrayView<float> a, ArrayView<float> b, ArrayView<float> y)
     {
         if (y.Length == 0) return;
