@@ -102,7 +102,7 @@ public sealed class QuickBench
     /// and tiered JIT needs about a second of steps to reach its optimized code (3 warm-up steps measured the smallest
     /// subnet at 2 threads up to 40% slow).
     /// </summary>
-    private static double MedianSeconds(Action body, int warmup, int reps, double minWarmupSeconds = 0)
+    internal static double MedianSeconds(Action body, int warmup, int reps, double minWarmupSeconds = 0)
     {
         long w0 = Stopwatch.GetTimestamp();
         for (int i = 0; i < warmup || Stopwatch.GetElapsedTime(w0).TotalSeconds < minWarmupSeconds; i++) body();

@@ -56,5 +56,6 @@ public static class CliErrors
         || e.GetType().Name.EndsWith("FormatException", StringComparison.Ordinal)
         || e.GetType().Name.EndsWith("ManifestException", StringComparison.Ordinal)
         || e.GetType().Name.EndsWith("CheckpointException", StringComparison.Ordinal)
+        || e is Engine.ComputeDeviceUnavailableException // --device cuda without a driver or GPU: says what was looked for
         || IsDivergence(e); // a diverged run (e.g. --learning-rate 1e30) is a setting to change, not an internal error
 }

@@ -17,6 +17,7 @@ public static class CommandCatalog
         yield return ManifestCommand.Create();
         yield return SpaceCommand.Create();
         yield return BenchCommand.Create();
+        yield return GpuCheckCommand.Create();
         yield return ExportCommand.Create();
         yield return PredictCommand.Create();
         yield return LatencyCommand.Create();

@@ -20,9 +20,10 @@ public static class DemoCommand
         var budgets = new Option<string>("--budgets") { Description = "Comma-separated budgets in millions of MACs per clip.", DefaultValueFactory = _ => string.Join(",", d.Search.Budgets.Select(Pipelines.Search.BudgetSearch.Format)) };
         var threads = new Option<int>("--threads") { Description = "Engine threads for training steps (0 = measured: all cores or one, whichever is faster here).", DefaultValueFactory = _ => d.Training.Threads };
         var human = new Option<bool>("--human-baselines") { Description = "Also train the width-scaled MobileNetV3 of each budget (scratch and KD)." };
+        var device = CliDevice.CreateOption();
         var command = new Command("demo", "The once-for-all experiment in miniature on the synthetic dataset: teacher, supernet (sandwich rule from the teacher), search per budget, scratch and KD baselines; prints the table and writes report.md. A rerun reuses everything already done.")
         {
-            output, epochs, clips, width, seed, budgets, human, threads,
+            output, epochs, clips, width, seed, budgets, human, threads, device,
         };
         command.SetAction((parse, ct) => Task.FromResult(CliErrors.Guard(parse.InvocationConfiguration.Error, () =>
         {
@@ -30,7 +31,8 @@ public static class DemoCommand
                 CliNumbers.ParseList(parse.GetValue(budgets)!, "--budgets"), parse.GetValue(human));
             settings = settings with { Training = settings.Training with { Threads = parse.GetValue(threads) } };
             var log = parse.InvocationConfiguration.Output;
-            var report = ExperimentRun.Run(settings, parse.GetValue(output)!.FullName, new RunObserver { Log = log, Progress = (label, unit) => new ProgressReporter(label, unit) }, ct);
+            var report = ExperimentRun.Run(settings, parse.GetValue(output)!.FullName, new RunObserver { Log = log, Progress = (label, unit) => new ProgressReporter(label, unit) }, ct,
+                CliDevice.Resolve(parse.GetValue(device)!, log));
             log.WriteLine();
             log.Write(File.ReadAllText(report.ReportPath));
             return 0;

@@ -15,7 +15,8 @@ public static class EvalCommand
         var manifest = new Option<string>("--manifest") { Description = "manifest.csv (or its folder) with the model's classes.", Required = true };
         var split = new Option<string>("--split") { Description = "Split to evaluate.", DefaultValueFactory = _ => "test" };
         var json = new Option<bool>("--json") { Description = "Print the metrics as JSON." };
-        var command = new Command("eval", "Evaluate a model file on a manifest split through its own front end: mAP, AUC, d' (and top-1, macro F1 for single-label data), per class.") { model, manifest, split, json };
+        var device = CliDevice.CreateOption();
+        var command = new Command("eval", "Evaluate a model file on a manifest split through its own front end: mAP, AUC, d' (and top-1, macro F1 for single-label data), per class.") { model, manifest, split, json, device };
         command.SetAction((parse, ct) => Task.FromResult(CliErrors.Guard(parse.InvocationConfiguration.Error, () =>
         {
             string path = parse.GetValue(model)!;
@@ -23,7 +24,8 @@ public static class EvalCommand
             if (!File.Exists(path)) throw new FileNotFoundException($"{path}: model file not found (a supernet run has none: extract one with `aecofa extract`).", path);
             var output = parse.InvocationConfiguration.Output;
             var (report, classes) = ModelFiles.Evaluate(path, parse.GetValue(manifest)!, parse.GetValue(split)!, log: parse.GetValue(json) ? null : output,
-                progress: new ProgressReporter("log-mel", "clips"), cancellationToken: ct);
+                progress: new ProgressReporter("log-mel", "clips"), cancellationToken: ct,
+                device: CliDevice.Resolve(parse.GetValue(device)!, parse.GetValue(json) ? null : output));
             if (parse.GetValue(json))
             {
                 output.WriteLine(JsonSerializer.Serialize(TrainingRun.ReportJson(report, classes), new JsonSerializerOptions { WriteIndented = true }));

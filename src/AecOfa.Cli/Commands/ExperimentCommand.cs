@@ -28,9 +28,10 @@ public static class ExperimentCommand
         var population = new Option<int>("--population") { Description = "Search population.", DefaultValueFactory = _ => d.Search.Population };
         var threads = new Option<int>("--threads") { Description = "Engine threads for training steps (0 = measured: all cores or one, whichever is faster here).", DefaultValueFactory = _ => d.Training.Threads };
         var generations = new Option<int>("--generations") { Description = "Search generations.", DefaultValueFactory = _ => d.Search.Generations };
+        var device = CliDevice.CreateOption();
         var command = new Command("experiment", "The paper's experiment: teacher, supernet, search per budget, and scratch / KD baselines for the searched and the width-scaled architectures, over seeds; writes report.md, report.json and front.png. Resumable.")
         {
-            manifest, output, config, budgets, seeds, supernet, teacherEpochs, supernetEpochs, baselineEpochs, clips, width, noHuman, population, generations, threads,
+            manifest, output, config, budgets, seeds, supernet, teacherEpochs, supernetEpochs, baselineEpochs, clips, width, noHuman, population, generations, threads, device,
         };
         command.SetAction((parse, ct) => Task.FromResult(CliErrors.Guard(parse.InvocationConfiguration.Error, () =>
         {
@@ -50,7 +51,8 @@ public static class ExperimentCommand
             if (Given(population)) s = s with { Search = s.Search with { Population = parse.GetValue(population) } };
             if (Given(generations)) s = s with { Search = s.Search with { Generations = parse.GetValue(generations) } };
             var log = parse.InvocationConfiguration.Output;
-            var report = ExperimentRun.Run(s, parse.GetValue(output)!.FullName, new RunObserver { Log = log, Progress = (label, unit) => new ProgressReporter(label, unit) }, ct);
+            var report = ExperimentRun.Run(s, parse.GetValue(output)!.FullName, new RunObserver { Log = log, Progress = (label, unit) => new ProgressReporter(label, unit) }, ct,
+                CliDevice.Resolve(parse.GetValue(device)!, log));
             log.WriteLine();
             log.Write(File.ReadAllText(report.ReportPath));
             return 0;

@@ -25,9 +25,10 @@ public static class SearchCommand
         var maxLatency = new Option<double?>("--max-latency-ms") { Description = "Also limit the predicted latency per clip (ms, network only, batch 1, medians of --latency-table); applies with every budget." };
         var latencyTable = new Option<FileInfo?>("--latency-table") { Description = "Latency table of the target machine (from `aecofa latency --table T.json` for this run's space), for --max-latency-ms." };
         var output = new Option<DirectoryInfo?>("--out") { Description = "Where search.json, best_<budget>.json and search_front.png go (default RUN_DIR/search)." };
+        var device = CliDevice.CreateOption();
         var command = new Command("search", "Search the best sub-network of a trained supernet for each compute budget (validation metric after exact BN recalibration); report the winners on test.")
         {
-            run, budgets, unit, strategy, population, generations, recalibration, seed, maxLatency, latencyTable, output,
+            run, budgets, unit, strategy, population, generations, recalibration, seed, maxLatency, latencyTable, output, device,
         };
         command.SetAction((parse, ct) => Task.FromResult(CliErrors.Guard(parse.InvocationConfiguration.Error, () =>
         {
@@ -51,7 +52,7 @@ public static class SearchCommand
             var supernet = trained.LoadSupernet();
             if (settings.LatencyPredictor is { } predictor && !predictor.Space.Equals(supernet.Space))
                 throw new ArgumentException($"--latency-table: {predictor.Describe()} was measured for another space than this run's; run `aecofa latency --table T.json --space {Path.Combine(trained.Folder, "space.json")}`.");
-            var report = BudgetSearch.Run(supernet, data, settings, observer, ct);
+            var report = BudgetSearch.Run(supernet, data, settings, observer, ct, CliDevice.Resolve(parse.GetValue(device)!, observer.Log));
             string folder = parse.GetValue(output)?.FullName ?? Path.Combine(trained.Folder, "search");
             BudgetSearch.Write(report, folder, data.ClassNames);
             log.WriteLine($"wrote {Path.Combine(folder, BudgetSearch.ResultFile)}, {BudgetSearch.PlotFile} and best_<budget>.json ({report.Seconds:F0} s)");

@@ -47,10 +47,11 @@ public static class TrainCommand
         var checkpointSteps = new Option<int>("--checkpoint-every-steps") { Description = "Also checkpoint every N steps inside an epoch (0 = off).", DefaultValueFactory = _ => d.CheckpointEverySteps };
         var threads = new Option<int>("--threads") { Description = "Engine threads for training steps (0 = measured: all cores or one, whichever is faster on this machine; results never change).", DefaultValueFactory = _ => d.Threads };
         var resume = new Option<bool>("--resume") { Description = "Continue the run in --out from its last checkpoint (same settings required)." };
+        var device = CliDevice.CreateOption();
         var command = new Command("train", "Train a once-for-all supernet (or a scratch / KD baseline) on a manifest of your recordings into a resumable run folder.")
         {
             manifest, output, config, strategy, arch, teacher, epochs, batch, lr, optimizer, width, task, clipSeconds, smoothing, specAugment, mixup,
-            randomSubnets, studentTarget, studentTeacher, kdRatio, kdTemperature, seed, cache, recalibration, checkpointMinutes, checkpointSteps, warmStart, threads, resume,
+            randomSubnets, studentTarget, studentTeacher, kdRatio, kdTemperature, seed, cache, recalibration, checkpointMinutes, checkpointSteps, warmStart, threads, resume, device,
         };
         command.SetAction((parse, ct) => Task.FromResult(CliErrors.Guard(parse.InvocationConfiguration.Error, () =>
         {
@@ -84,7 +85,7 @@ public static class TrainCommand
             if (Given(threads)) s = s with { Threads = parse.GetValue(threads) };
             var output1 = parse.InvocationConfiguration.Output;
             var observer = new RunObserver { Log = output1, Progress = (label, unit) => new ProgressReporter(label, unit) };
-            TrainingRun.Run(s, parse.GetValue(output)!.FullName, parse.GetValue(resume), observer, ct);
+            TrainingRun.Run(s, parse.GetValue(output)!.FullName, parse.GetValue(resume), observer, ct, CliDevice.Resolve(parse.GetValue(device)!, output1));
             return 0;
         })));
         return command;

@@ -31,7 +31,7 @@ public static class Autograd
         {
             if (root.Numel != 1)
                 throw new InvalidOperationException($"Backward() on a non-scalar tensor of shape {ShapeUtil.Format(root.Shape)} needs a seed gradient of the same shape.");
-            seed = Tensor.Scalar(1f);
+            seed = root.IsOnCpu ? Tensor.Scalar(1f) : null;
         }
         else if (!ShapeUtil.SameShape(seed.Shape, root.Shape))
         {
@@ -43,9 +43,13 @@ public static class Autograd
         var order = TopologicalOrder(root);
 
         // Seed: the root may be a leaf (then its gradient accumulates like any leaf).
-        var rootGrad = root.GradForAccumulate();
-        var seedSpan = seed.Span;
-        for (int i = 0; i < rootGrad.Length; i++) rootGrad[i] += seedSpan[i];
+        if (!root.IsOnCpu) SeedOnDevice(root, seed);
+        else
+        {
+            var rootGrad = root.GradForAccumulate();
+            var seedSpan = seed!.Span; // set above for a host root
+            for (int i = 0; i < rootGrad.Length; i++) rootGrad[i] += seedSpan[i];
+        }
 
         for (int i = order.Count - 1; i >= 0; i--)
         {
@@ -69,6 +73,19 @@ public static class Autograd
                 t.Grad = null; // intermediate gradient is no longer needed
                 TensorArena.ReleaseEarly(consumed); // nothing else references it: back to the pool now
             }
+        }
+    }
+
+    /// <summary>Adds the seed (1 for a scalar root when null) into a device root's gradient; a seed must be on the root's device.</summary>
+    private static void SeedOnDevice(Tensor root, Tensor? seed)
+    {
+        var gpu = root.Device.Accelerated;
+        var grad = root.DeviceGradForAccumulate();
+        if (seed is null) Kernels.Gpu.ElementwiseGpu.AddScalar(gpu, grad.View, 1f);
+        else
+        {
+            Tensor.CommonDevice("Backward (seed gradient)", root, seed);
+            Kernels.Gpu.ElementwiseGpu.Accumulate(gpu, seed.View, grad.View, accumulate: true);
         }
     }
 

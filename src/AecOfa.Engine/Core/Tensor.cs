@@ -1,4 +1,6 @@
 using System.Runtime.CompilerServices;
+using ILGPU;
+using ILGPU.Runtime;
 
 namespace AecOfa.Engine;
 
@@ -6,8 +8,10 @@ namespace AecOfa.Engine;
 /// A dense float32 tensor with a shape, an exact-length storage array and an optional gradient.
 /// The public shape convention for feature maps is (batch, channels, height=mel bins, width=frames);
 /// the memory layout is row-major (NCHW) unless a kernel says otherwise inside itself.
+/// The storage lives on one <see cref="ComputeDevice"/>: a float[] on the host, or an ILGPU buffer on an accelerator
+/// (then <see cref="Data"/> throws; move it with <see cref="ToCpu"/>).
 /// </summary>
-public class Tensor
+public partial class Tensor
 {
     private float[]? _data;
     private readonly int _numel;
@@ -28,7 +32,7 @@ public class Tensor
     public int[] Shape { get; }
 
     /// <summary>Row-major storage, exactly <see cref="Numel"/> long.</summary>
-    public float[] Data => _data ?? ThrowReleased();
+    public float[] Data => _data ?? ThrowNoHostStorage();
 
     public Span<float> Span => Data;
 
@@ -38,7 +42,7 @@ public class Tensor
     /// True once the <see cref="TensorArena"/> scope this tensor was created in has ended: its storage went back
     /// to the arena and reading <see cref="Data"/> throws.
     /// </summary>
-    public bool IsReleased => _data is null;
+    public bool IsReleased => _data is null && _deviceBuffer is null;
 
     public int Rank => Shape.Length;
 
@@ -86,12 +90,20 @@ public class Tensor
         return t;
     }
 
-    /// <summary>Called by the arena: storage handed back, every later read throws.</summary>
+    /// <summary>Called by the arena: storage handed back (a device buffer this tensor owns is freed), every later read throws.</summary>
     internal float[]? Release()
     {
         var d = _data;
         _data = null;
+        ReleaseDeviceStorage();
         return d;
+    }
+
+    private float[] ThrowNoHostStorage()
+    {
+        if (_deviceBuffer is not null)
+            throw new DeviceMismatchException($"Tensor{ShapeUtil.Format(Shape)} lives on {Device}; host code read its values. Move it with ToCpu() first (transfers between devices are explicit).");
+        return ThrowReleased();
     }
 
     private float[] ThrowReleased() => throw new ObjectDisposedException(nameof(Tensor),
@@ -124,16 +136,22 @@ public class Tensor
         return t;
     }
 
-    /// <summary>The value of a one-element tensor.</summary>
+    /// <summary>The value of a one-element tensor (copied to the host when the tensor lives on an accelerator).</summary>
     public float Item()
     {
         if (_numel != 1)
             throw new InvalidOperationException($"Item() needs a one-element tensor, got shape {ShapeUtil.Format(Shape)}.");
-        return Data[0];
+        return _deviceBuffer is null ? Data[0] : ToArray()[0];
     }
 
-    /// <summary>A copy of the data that does not take part in autograd.</summary>
-    public Tensor Detach() => new((float[])Data.Clone(), Shape);
+    /// <summary>A copy of the data, on the same device, that does not take part in autograd.</summary>
+    public Tensor Detach()
+    {
+        if (_deviceBuffer is null) return new((float[])Data.Clone(), Shape);
+        var copy = OnDevice(Device, zeroed: false, Shape);
+        copy.View.CopyFrom(View);
+        return copy;
+    }
 
     /// <summary>Sets the gradient to null (it is allocated again on the next backward).</summary>
     public void ZeroGrad() => Grad = null;
@@ -143,6 +161,7 @@ public class Tensor
     {
         if (Grad is null)
         {
+            if (_deviceBuffer is not null) ThrowHostGradientOfDeviceTensor();
             var arena = TensorArena.Current;
             if (arena is null) Grad = Zeros(Shape);
             else
@@ -164,6 +183,7 @@ public class Tensor
         accumulate = Grad is not null;
         if (Grad is null)
         {
+            if (_deviceBuffer is not null) ThrowHostGradientOfDeviceTensor();
             var arena = TensorArena.Current;
             if (arena is null) Grad = Zeros(Shape);
             else
@@ -175,15 +195,17 @@ public class Tensor
         return Grad.Data;
     }
 
-    /// <summary>Replaces the storage in place (same length); used by optimizers and checkpoint loading.</summary>
+    /// <summary>Replaces the storage in place (same length), uploading when it lives on an accelerator; used by
+    /// optimizers and checkpoint loading.</summary>
     public void CopyFrom(ReadOnlySpan<float> source)
     {
         if (source.Length != _numel)
             throw new ArgumentException($"Cannot copy {source.Length} values into a tensor of shape {ShapeUtil.Format(Shape)}.");
-        source.CopyTo(Data);
+        if (_deviceBuffer is not null) Upload(source);
+        else source.CopyTo(Data);
     }
 
-    public override string ToString() => $"Tensor{ShapeUtil.Format(Shape)}{(GradFn is null ? "" : " <" + GradFn.OpName + ">")}";
+    public override string ToString() => $"Tensor{ShapeUtil.Format(Shape)}{(_deviceBuffer is null ? "" : " on " + Device)}{(GradFn is null ? "" : " <" + GradFn.OpName + ">")}";
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static bool ShouldRecord(Tensor a) => GradMode.IsEnabled && a.RequiresGrad;

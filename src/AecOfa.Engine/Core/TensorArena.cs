@@ -17,6 +17,7 @@ public sealed class TensorArena
 
     private readonly Dictionary<int, Stack<float[]>> _free = new();
     private readonly List<(Tensor Tensor, Tensor? Owner, bool OwnsStorage)> _issued = new();
+    private readonly DeviceBufferPool _device = new();
     private int _ownerThread = -1;
 
     /// <summary>The arena active on this thread, or null.</summary>
@@ -51,12 +52,28 @@ public sealed class TensorArena
         return new Scope(this);
     }
 
-    /// <summary>Drops every pooled buffer (the GC reclaims them). Only between scopes.</summary>
+    /// <summary>
+    /// A scope only where it matters for an accelerator: on <paramref name="device"/> other than the host, and when no
+    /// scope is active on this thread, this begins one, so that the device buffers of a pass outside training
+    /// (evaluation, recalibration: one scope per batch) are recycled and freed deterministically rather than by the GC;
+    /// otherwise it returns an empty scope and nothing changes.
+    /// </summary>
+    public Scope BeginOnDevice(ComputeDevice device)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        return device.IsCpu || t_current is not null ? default : Begin();
+    }
+
+    /// <summary>Drops every pooled buffer (the GC reclaims host ones; device ones are freed). Only between scopes.</summary>
     public void Clear()
     {
         if (_ownerThread != -1) throw new InvalidOperationException("TensorArena.Clear: a scope is active.");
         _free.Clear();
+        _device.Clear();
     }
+
+    /// <summary>Device buffers for op results and gradients on an accelerator, recycled like the host ones.</summary>
+    internal DeviceBufferPool DevicePool => _device;
 
     internal float[] Rent(int length, bool zeroed)
     {
@@ -85,7 +102,8 @@ public sealed class TensorArena
         for (int i = issued.Count - 1; i >= 0; i--)
         {
             if (!ReferenceEquals(issued[i].Tensor, t)) continue;
-            if (issued[i].OwnsStorage && t.Release() is { } data) arena.Return(data);
+            if (!t.IsOnCpu) arena.ReturnDevice(t, issued[i].OwnsStorage);
+            else if (issued[i].OwnsStorage && t.Release() is { } data) arena.Return(data);
             return;
         }
     }
@@ -100,11 +118,23 @@ public sealed class TensorArena
         stack.Push(data);
     }
 
+    /// <summary>Releases a device tensor; its buffer goes back to the pool when the tensor owned it (not a view).</summary>
+    private void ReturnDevice(Tensor t, bool owns)
+    {
+        var gpu = t.Device.Accelerated;
+        if (t.TakeDeviceBuffer() is { } buffer && owns) _device.Return(gpu, t.Numel, buffer);
+    }
+
     private void End()
     {
         foreach (var (t, owner, owns) in _issued)
         {
             if (owner is not null && ReferenceEquals(owner.Grad, t)) owner.Grad = null;
+            if (!t.IsOnCpu)
+            {
+                ReturnDevice(t, owns);
+                continue;
+            }
             var data = t.Release();
             if (owns && data is not null) Return(data);
         }

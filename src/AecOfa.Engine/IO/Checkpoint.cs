@@ -32,7 +32,7 @@ public static class Checkpoint
         {
             if (name.StartsWith(OptimizerTensorPrefix, StringComparison.Ordinal))
                 throw new ArgumentException($"Model tensor '{name}' collides with the optimizer-state prefix '{OptimizerTensorPrefix}'.", nameof(model));
-            tensors.Add((name, t));
+            tensors.Add((name, t.ToCpu())); // a device tensor is copied to the host here, inside the save
         }
 
         var meta = new Dictionary<string, string>(StringComparer.Ordinal);

@@ -1,3 +1,4 @@
+using AecOfa.Engine.Ops.Device;
 using AecOfa.Engine.Kernels;
 using AecOfa.Engine.Ops;
 
@@ -66,6 +67,13 @@ public sealed class BatchNorm2d : Module, ILayer
     {
         if (Recalibration is { } acc) return ForwardRecalibrate(x, acc);
         if (!IsTraining) return TensorOps.BatchNorm2dEval(x, Weight, Bias, RunningMean, RunningVar, Eps, Activation);
+        if (!x.IsOnCpu)
+        {
+            // On a device the statistics stay there: the running update is a kernel, not a host round trip.
+            var yd = DeviceOps.BatchNormTrain(x, Weight, Bias, Eps, Activation, out var stats);
+            DeviceOps.UpdateRunning(stats, RunningMean, RunningVar, (long)x.Numel / Channels, Momentum);
+            return yd;
+        }
         // The batch statistics go into this layer's own buffers (no per-step arrays) and straight into the running ones.
         var y = TensorOps.BatchNorm2dTrain(x, Weight, Bias, Eps, _batchMean, _batchM2, Activation);
         BatchNormBatchStats.UpdateRunning((long)x.Numel / Channels, _batchMean, _batchM2, RunningMean.Span, RunningVar.Span, Momentum);
@@ -87,6 +95,15 @@ public sealed class BatchNorm2d : Module, ILayer
     public void LoadRunningStatistics(BatchNormStatsAccumulator accumulator)
     {
         ArgumentNullException.ThrowIfNull(accumulator);
-        accumulator.CopyTo(RunningMean.Span, RunningVar.Span);
+        if (RunningMean.IsOnCpu && RunningVar.IsOnCpu)
+        {
+            accumulator.CopyTo(RunningMean.Span, RunningVar.Span);
+            return;
+        }
+        var mean = new float[Channels];
+        var variance = new float[Channels];
+        accumulator.CopyTo(mean, variance);
+        RunningMean.CopyFrom(mean);
+        RunningVar.CopyFrom(variance);
     }
 }

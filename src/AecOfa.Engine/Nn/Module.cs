@@ -78,6 +78,19 @@ public abstract class Module
         foreach (var (_, m) in _children) m.SetTraining(training);
     }
 
+    /// <summary>The device of this module's first parameter or buffer (after <see cref="ToDevice"/>, of all of them); the host when it has none.</summary>
+    public ComputeDevice Device => StateDict().Select(x => x.Tensor.Device).FirstOrDefault() ?? ComputeDevice.Cpu;
+
+    /// <summary>
+    /// Moves every parameter and buffer (BN running statistics) to <paramref name="device"/> in place, so the module's
+    /// forward runs there; optimizers built over these parameters keep working (their state follows on the next step).
+    /// </summary>
+    public void ToDevice(ComputeDevice device)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        foreach (var (_, t) in StateDict()) t.MoveTo(device);
+    }
+
     public void ZeroGrad()
     {
         foreach (var p in Parameters()) p.ZeroGrad();

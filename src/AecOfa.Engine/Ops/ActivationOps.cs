@@ -1,3 +1,5 @@
+using AecOfa.Engine.Kernels.Gpu;
+using AecOfa.Engine.Ops.Device;
 using System.Numerics.Tensors;
 
 namespace AecOfa.Engine.Ops;
@@ -11,6 +13,7 @@ public static partial class TensorOps
     public static Tensor ReLU(Tensor x)
     {
         ArgumentNullException.ThrowIfNull(x);
+        if (!x.IsOnCpu) return DeviceOps.Activation(x, GpuActivation.ReLU, "ReLU");
         var y = Tensor.ForOp(false, x.Shape);
         Kernels.ActivationKernels.ReluForward(x.Span, y.Span);
         return Autograd.Record(y, "ReLU", new[] { x }, o =>
@@ -24,6 +27,7 @@ public static partial class TensorOps
     public static Tensor ReLU6(Tensor x)
     {
         ArgumentNullException.ThrowIfNull(x);
+        if (!x.IsOnCpu) return DeviceOps.Activation(x, GpuActivation.ReLU6, "ReLU6");
         var y = Tensor.ForOp(false, x.Shape);
         TensorPrimitives.Max(x.Span, 0f, y.Span);
         TensorPrimitives.Min(y.Span, 6f, y.Span);
@@ -40,6 +44,7 @@ public static partial class TensorOps
     public static Tensor HardSigmoid(Tensor x)
     {
         ArgumentNullException.ThrowIfNull(x);
+        if (!x.IsOnCpu) return DeviceOps.Activation(x, GpuActivation.HardSigmoid, "HardSigmoid");
         var y = Tensor.ForOp(false, x.Shape);
         var xs = x.Data;
         HardSigmoidInto(xs, y.Span);
@@ -55,6 +60,7 @@ public static partial class TensorOps
     public static Tensor HardSwish(Tensor x)
     {
         ArgumentNullException.ThrowIfNull(x);
+        if (!x.IsOnCpu) return DeviceOps.Activation(x, GpuActivation.HardSwish, "HardSwish");
         var y = Tensor.ForOp(false, x.Shape);
         Kernels.ActivationKernels.HardSwishForward(x.Span, y.Span);
         return Autograd.Record(y, "HardSwish", new[] { x }, o =>
@@ -67,6 +73,7 @@ public static partial class TensorOps
     public static Tensor Sigmoid(Tensor x)
     {
         ArgumentNullException.ThrowIfNull(x);
+        if (!x.IsOnCpu) return DeviceOps.Activation(x, GpuActivation.Sigmoid, "Sigmoid");
         var y = Tensor.ForOp(false, x.Shape);
         TensorPrimitives.Sigmoid(x.Span, y.Span);
         return Autograd.Record(y, "Sigmoid", new[] { x }, o =>

@@ -1,3 +1,4 @@
+using AecOfa.Engine.Ops.Device;
 using AecOfa.Engine.Kernels;
 
 namespace AecOfa.Engine.Ops;
@@ -45,6 +46,7 @@ public static partial class TensorOps
             throw new ArgumentException($"BatchNorm2dTrain: expected more than 1 value per channel in training mode, got x {ShapeUtil.Format(x.Shape)}.", nameof(x));
         if (mean.Length != channels || m2.Length != channels)
             throw new ArgumentException($"BatchNorm2dTrain: statistics buffers of {mean.Length} and {m2.Length} elements for {channels} channels.");
+        if (!x.IsOnCpu) return BatchNorm2dTrainOnDevice(x, gamma, beta, eps, mean, m2, activation);
         BatchNormKernels.ChannelMeanAndM2(x.Span, batch, channels, hw, mean, m2);
         long count = (long)batch * hw;
 
@@ -128,6 +130,11 @@ public static partial class TensorOps
     /// </summary>
     public static Tensor BatchNorm2dEval(Tensor x, Tensor gamma, Tensor beta, Tensor runningMean, Tensor runningVar, float eps, FusedActivation activation)
     {
+        if (!x.IsOnCpu)
+        {
+            CheckBatchNorm("BatchNorm2dEval", x, gamma, beta, eps);
+            return DeviceOps.BatchNormEval(x, gamma, beta, runningMean, runningVar, eps, activation);
+        }
         bool fuse = activation != FusedActivation.None && !Tensor.ShouldRecord([x, gamma, beta]);
         var y = BatchNorm2dEvalCore(x, gamma, beta, runningMean, runningVar, eps, fuse ? activation : FusedActivation.None);
         if (fuse || activation == FusedActivation.None) return y;
@@ -203,5 +210,45 @@ public static partial class TensorOps
             throw new ArgumentException($"{op}: gamma {ShapeUtil.Format(gamma.Shape)} and beta {ShapeUtil.Format(beta.Shape)} must have {channels} elements for x {ShapeUtil.Format(x.Shape)}.");
         if (!(eps >= 0f)) throw new ArgumentException($"{op}: eps must be >= 0, got {eps}.", nameof(eps));
         return (x.Shape[0], channels, x.Shape[2] * x.Shape[3]);
+    }
+
+    /// <summary>
+    /// Training-mode batch norm (+ activation) that also updates the first C entries of the running statistics
+    /// (momentum, unbiased variance) on the tensors' device, so that elastic layers with C active channels of larger
+    /// buffers need no host round trip on an accelerator.
+    /// </summary>
+    public static Tensor BatchNorm2dTrain(Tensor x, Tensor gamma, Tensor beta, float eps, FusedActivation activation, Tensor runningMean, Tensor runningVar, float momentum)
+    {
+        ArgumentNullException.ThrowIfNull(runningMean);
+        ArgumentNullException.ThrowIfNull(runningVar);
+        var (batch, channels, hw) = CheckBatchNorm("BatchNorm2dTrain", x, gamma, beta, eps);
+        if (runningMean.Numel < channels || runningVar.Numel < channels)
+            throw new ArgumentException($"BatchNorm2dTrain: running statistics of {runningMean.Numel} and {runningVar.Numel} elements for {channels} channels.");
+        if (!(momentum >= 0f && momentum <= 1f)) throw new ArgumentException($"BatchNorm2dTrain: momentum must be in [0, 1], got {momentum}.", nameof(momentum));
+        if (x.IsOnCpu)
+        {
+            double[] mean = new double[channels], m2 = new double[channels];
+            var yh = BatchNorm2dTrain(x, gamma, beta, eps, mean, m2, activation);
+            BatchNormBatchStats.UpdateRunning((long)batch * hw, mean, m2, runningMean.Span[..channels], runningVar.Span[..channels], momentum);
+            return yh;
+        }
+        var y = DeviceOps.BatchNormTrain(x, gamma, beta, eps, activation, out var stats);
+        DeviceOps.UpdateRunning(stats, runningMean, runningVar, (long)batch * hw, momentum, channels);
+        return y;
+    }
+
+    /// <summary>The device path of the statistics-returning overload: the batch mean and M2 come back to the host
+    /// (recalibration reads them there); training through the module keeps them on the device instead.</summary>
+    private static Tensor BatchNorm2dTrainOnDevice(Tensor x, Tensor gamma, Tensor beta, float eps, double[] mean, double[] m2, FusedActivation activation)
+    {
+        var y = DeviceOps.BatchNormTrain(x, gamma, beta, eps, activation, out var stats);
+        var host = stats.ToArray();
+        int channels = mean.Length;
+        for (int c = 0; c < channels; c++)
+        {
+            mean[c] = host[c];
+            m2[c] = host[channels + c];
+        }
+        return y;
     }
 }

@@ -1,3 +1,4 @@
+using AecOfa.Engine.Ops.Device;
 using System.Buffers;
 using AecOfa.Engine.Kernels;
 
@@ -19,6 +20,7 @@ public static partial class TensorOps
     public static Tensor Conv2d(Tensor x, Tensor w, Tensor? bias, int strideH, int strideW, int padH, int padW, int groups)
     {
         var g = ConvGeometryOf(x, w, bias, strideH, strideW, padH, padW, groups);
+        if (!x.IsOnCpu || !w.IsOnCpu) return DeviceOps.Conv2d(x, w, bias, g);
         var y = Tensor.ForOp(false, g.Batch, g.OutChannels, g.OutH, g.OutW);
         ConvForward(g, x.Span, w.Span, y.Span);
         if (bias is not null) AddChannelBias(y.Span, bias.Span, g.Batch, g.OutChannels, g.OutH * g.OutW);

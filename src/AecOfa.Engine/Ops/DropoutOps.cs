@@ -1,3 +1,5 @@
+using AecOfa.Engine.Ops.Device;
+
 namespace AecOfa.Engine.Ops;
 
 /// <summary>Inverted dropout.</summary>
@@ -14,8 +16,9 @@ public static partial class TensorOps
         if (!(p >= 0f && p <= 1f)) throw new ArgumentException($"Dropout: p must be in [0, 1], got {p}.", nameof(p));
         if (!training || p == 0f) return x;
         float scale = p == 1f ? 0f : 1f / (1f - p);
-        var mask = Tensor.ForOp(false, x.Shape).Data; // scratch from the arena when one is active
+        var mask = x.IsOnCpu ? Tensor.ForOp(false, x.Shape).Data : new float[x.Numel]; // scratch from the arena when one is active
         for (int i = 0; i < mask.Length; i++) mask[i] = rng.NextDouble() >= p ? scale : 0f;
+        if (!x.IsOnCpu) return DeviceOps.Dropout(x, mask);
         var y = Tensor.ForOp(false, x.Shape);
         System.Numerics.Tensors.TensorPrimitives.Multiply(x.Span, mask, y.Span);
         return Autograd.Record(y, "Dropout", new[] { x }, o =>

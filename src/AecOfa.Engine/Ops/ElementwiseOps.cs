@@ -1,3 +1,4 @@
+using AecOfa.Engine.Ops.Device;
 using System.Numerics.Tensors;
 using AecOfa.Engine.Kernels;
 
@@ -10,6 +11,7 @@ public static partial class TensorOps
     public static Tensor Add(Tensor a, Tensor b)
     {
         ShapeUtil.RequireSame("Add", a, b);
+        if (!a.IsOnCpu || !b.IsOnCpu) return DeviceOps.Add(a, b);
         var y = Tensor.ForOp(false, a.Shape);
         ElementwiseKernels.Add(a.Span, b.Span, y.Span);
         return Autograd.Record(y, "Add", new[] { a, b }, o =>
@@ -31,6 +33,8 @@ public static partial class TensorOps
     /// <summary>Mean of all elements, as a one-element tensor.</summary>
     public static Tensor Mean(Tensor x)
     {
+        ArgumentNullException.ThrowIfNull(x);
+        if (!x.IsOnCpu) return DeviceOps.Mean(x);
         float mean = (float)(SumDouble(x.Span) / x.Numel);
         var y = Tensor.Scalar(mean);
         return Autograd.Record(y, "Mean", new[] { x }, o =>

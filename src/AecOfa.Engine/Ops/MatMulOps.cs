@@ -1,3 +1,4 @@
+using AecOfa.Engine.Ops.Device;
 using AecOfa.Engine.Kernels;
 
 namespace AecOfa.Engine.Ops;
@@ -15,6 +16,7 @@ public static partial class TensorOps
         int m = a.Shape[0], k = a.Shape[1], n = b.Shape[1];
         if (b.Shape[0] != k)
             throw new ArgumentException($"MatMul: inner dimensions differ: a {ShapeUtil.Format(a.Shape)} x b {ShapeUtil.Format(b.Shape)}.", nameof(b));
+        if (!a.IsOnCpu || !b.IsOnCpu) return DeviceOps.MatMul(a, b, m, k, n);
         var y = Tensor.ForOp(false, m, n);
         Gemm.Sgemm(false, false, m, n, k, a.Span, k, b.Span, n, y.Span, n, accumulate: false);
         return Autograd.Record(y, "MatMul", new[] { a, b }, o =>
@@ -37,6 +39,7 @@ public static partial class TensorOps
             throw new ArgumentException($"Linear: w {ShapeUtil.Format(w.Shape)} must be (out, {inF}) for x {ShapeUtil.Format(x.Shape)}.", nameof(w));
         if (bias is not null && (bias.Rank != 1 || bias.Shape[0] != outF))
             throw new ArgumentException($"Linear: bias must have shape ({outF}), got {ShapeUtil.Format(bias.Shape)}.", nameof(bias));
+        if (!x.IsOnCpu || !w.IsOnCpu) return DeviceOps.Linear(x, w, bias, batch, inF, outF);
         var y = Tensor.ForOp(false, batch, outF);
         var ys = y.Span;
         if (batch <= LinearDotMaxBatch) LinearForwardByRowDots(x.Span, w.Span, bias is null ? default : bias.Span, batch, inF, outF, ys);

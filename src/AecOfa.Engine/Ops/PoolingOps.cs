@@ -1,3 +1,5 @@
+using AecOfa.Engine.Ops.Device;
+
 namespace AecOfa.Engine.Ops;
 
 /// <summary>Pooling over the spatial axes.</summary>
@@ -8,6 +10,7 @@ public static partial class TensorOps
     {
         ArgumentNullException.ThrowIfNull(x);
         ShapeUtil.RequireRank("GlobalAvgPool2d", "x", x, 4);
+        if (!x.IsOnCpu) return DeviceOps.GlobalAvgPool2d(x);
         int planes = x.Shape[0] * x.Shape[1], hw = x.Shape[2] * x.Shape[3];
         var y = Tensor.ForOp(false, x.Shape[0], x.Shape[1]);
         var xs = x.Data;

@@ -1,3 +1,5 @@
+using AecOfa.Engine.Ops.Device;
+
 namespace AecOfa.Engine.Ops;
 
 /// <summary>Products: element-wise Mul and the per-(sample, channel) scale of squeeze-excitation.</summary>
@@ -9,6 +11,7 @@ public static partial class TensorOps
         ArgumentNullException.ThrowIfNull(a);
         ArgumentNullException.ThrowIfNull(b);
         ShapeUtil.RequireSame("Mul", a, b);
+        if (!a.IsOnCpu || !b.IsOnCpu) return DeviceOps.Mul(a, b);
         var y = Tensor.ForOp(false, a.Shape);
         System.Numerics.Tensors.TensorPrimitives.Multiply(a.Span, b.Span, y.Span);
         return Autograd.Record(y, "Mul", new[] { a, b }, o =>
@@ -30,6 +33,7 @@ public static partial class TensorOps
         ShapeUtil.RequireRank("ChannelScale", "x", x, 4);
         if (s.Rank != 2 || s.Shape[0] != x.Shape[0] || s.Shape[1] != x.Shape[1])
             throw new ArgumentException($"ChannelScale: s must have shape (N, C) = ({x.Shape[0]}, {x.Shape[1]}) for x {ShapeUtil.Format(x.Shape)}, got {ShapeUtil.Format(s.Shape)}.", nameof(s));
+        if (!x.IsOnCpu || !s.IsOnCpu) return DeviceOps.ChannelScale(x, s);
         int planes = s.Numel, hw = x.Shape[2] * x.Shape[3];
         var y = Tensor.ForOp(false, x.Shape);
         var xs = x.Data;

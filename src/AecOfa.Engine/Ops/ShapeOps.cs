@@ -1,3 +1,5 @@
+using AecOfa.Engine.Ops.Device;
+
 namespace AecOfa.Engine.Ops;
 
 /// <summary>
@@ -36,6 +38,7 @@ public static partial class TensorOps
         }
         if (ShapeUtil.Numel(resolved) != x.Numel)
             throw new ArgumentException($"Reshape: x {ShapeUtil.Format(x.Shape)} has {x.Numel} elements, target shape {ShapeUtil.Format(shape)} has {ShapeUtil.Numel(resolved)}.", nameof(shape));
+        if (!x.IsOnCpu) return DeviceOps.Reshape(x, resolved);
         var y = Tensor.ViewOf(x, resolved);
         return Autograd.Record(y, "Reshape", new[] { x }, o =>
         {
@@ -73,6 +76,8 @@ public static partial class TensorOps
         for (int i = 0; i < axis; i++) outer *= x.Shape[i];
         for (int i = axis + 1; i < x.Rank; i++) inner *= x.Shape[i];
         if (start == 0 && length == dim) return Reshape(x, shape); // whole axis: a view with gradient pass-through
+        if (!x.IsOnCpu)
+            return DeviceOps.Window(x, shape, new Kernels.Gpu.WindowShape { Run = length * inner, RowsPerPlane = 1, PlaneStride = dim * inner, Offset = start * inner }, "Slice");
         var y = Tensor.ForOp(true, shape);
         int run = length * inner;
         var xs = x.Span;
@@ -108,6 +113,8 @@ public static partial class TensorOps
         var shape = (int[])w.Shape.Clone();
         shape[^2] = size;
         shape[^1] = size;
+        if (!w.IsOnCpu)
+            return DeviceOps.Window(w, shape, new Kernels.Gpu.WindowShape { Run = size, RowsPerPlane = size, PlaneStride = h * wd, RowStride = wd, Offset = top * wd + left }, "CenterCrop2d");
         var y = Tensor.ForOp(true, shape);
         var ws = w.Span;
         var ys = y.Span;

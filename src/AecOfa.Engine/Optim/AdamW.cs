@@ -1,3 +1,4 @@
+using AecOfa.Engine.Kernels.Gpu;
 using AecOfa.Engine.Nn;
 
 namespace AecOfa.Engine.Optim;
@@ -54,5 +55,17 @@ public sealed class AdamW : Optimizer
         float bias2Sqrt = (float)Math.Sqrt(bias2);
         float decay = 1f - lr * wd;
         OptimizerKernels.AdamW(p, grad, m, v, Beta1, Beta2, Epsilon, decay, stepSize, bias2Sqrt);
+    }
+
+    protected override void UpdateParameterOnDevice(Tensor p, Tensor grad, Dictionary<string, Tensor> buffers, long step, float lr, float wd)
+    {
+        if (!buffers.TryGetValue(ExpAvg, out var m)) buffers[ExpAvg] = m = Tensor.Zeros(p.Device, p.Shape);
+        if (!buffers.TryGetValue(ExpAvgSq, out var v)) buffers[ExpAvgSq] = v = Tensor.Zeros(p.Device, p.Shape);
+        double bias1 = 1.0 - Math.Pow(Beta1, step), bias2 = 1.0 - Math.Pow(Beta2, step);
+        var s = new OptimizerStep
+        {
+            Beta1 = Beta1, Beta2 = Beta2, Eps = Epsilon, Decay = 1f - lr * wd, StepSize = (float)(lr / bias1), Bias2Sqrt = (float)Math.Sqrt(bias2),
+        };
+        OptimizerGpu.AdamW(p.Device.Accelerated, p.View, grad.View, m.View, v.View, s);
     }
 }

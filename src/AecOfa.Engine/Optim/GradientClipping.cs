@@ -13,6 +13,11 @@ public static class GradientClipping
         foreach (var p in parameters)
         {
             if (p.Grad is null) continue;
+            if (!p.Grad.IsOnCpu)
+            {
+                Kernels.Gpu.ElementwiseGpu.Clamp(p.Grad.Device.Accelerated, p.Grad.View, clipValue);
+                continue;
+            }
             var g = p.Grad.Span;
             for (int i = 0; i < g.Length; i++) g[i] = Math.Clamp(g[i], -clipValue, clipValue); // NaN stays NaN
         }
@@ -32,6 +37,11 @@ public static class GradientClipping
         double sumSquares = 0;
         foreach (var p in list)
         {
+            if (!p.Grad!.IsOnCpu)
+            {
+                sumSquares += DeviceSumOfSquares(p.Grad); // one value per parameter comes back to the host
+                continue;
+            }
             var g = p.Grad!.Span;
             for (int i = 0; i < g.Length; i++) sumSquares += (double)g[i] * g[i];
         }
@@ -47,10 +57,22 @@ public static class GradientClipping
             float c = (float)coef;
             foreach (var p in list)
             {
+                if (!p.Grad!.IsOnCpu)
+                {
+                    Kernels.Gpu.ElementwiseGpu.Scale(p.Grad.Device.Accelerated, p.Grad.View, c);
+                    continue;
+                }
                 var g = p.Grad!.Span;
                 for (int i = 0; i < g.Length; i++) g[i] *= c;
             }
         }
         return (float)norm;
+    }
+
+    private static double DeviceSumOfSquares(Tensor gradient)
+    {
+        var sum = Tensor.Zeros(gradient.Device);
+        Kernels.Gpu.ElementwiseGpu.SumOfSquares(gradient.Device.Accelerated, gradient.View, sum.View);
+        return sum.Item();
     }
 }

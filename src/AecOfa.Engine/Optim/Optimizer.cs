@@ -14,6 +14,8 @@ public abstract class Optimizer
     private readonly Dictionary<string, int> _indexByName = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _parameterSteps = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Dictionary<string, float[]>> _buffers = new(StringComparer.Ordinal);
+    // State of parameters that live on an accelerator: kept there (host state of such a parameter moves over on its next step).
+    private readonly Dictionary<string, Dictionary<string, Tensor>> _deviceBuffers = new(StringComparer.Ordinal);
     private float _learningRate;
 
     protected Optimizer(IEnumerable<(string Name, Parameter Parameter)> parameters, float learningRate, float weightDecay, bool excludeNoWeightDecayParameters)
@@ -78,13 +80,19 @@ public abstract class Optimizer
                 throw new InvalidOperationException($"Parameter '{name}' of shape {ShapeUtil.Format(p.Shape)} has a gradient of shape {ShapeUtil.Format(p.Grad.Shape)}.");
             long step = _parameterSteps.GetValueOrDefault(name) + 1;
             _parameterSteps[name] = step;
+            float decay = ExcludeNoWeightDecayParameters && p.NoWeightDecay ? 0f : WeightDecay;
+            if (!p.IsOnCpu)
+            {
+                Tensor.CommonDevice($"{OptimizerType} step of '{name}' (parameter and gradient)", p, p.Grad);
+                UpdateParameterOnDevice(p, p.Grad, DeviceBuffersOf(name, p), step, LearningRate, decay);
+                continue;
+            }
             if (!_buffers.TryGetValue(name, out var buffers))
             {
                 buffers = new Dictionary<string, float[]>(StringComparer.Ordinal);
                 _buffers[name] = buffers;
             }
-            float wd = ExcludeNoWeightDecayParameters && p.NoWeightDecay ? 0f : WeightDecay;
-            UpdateParameter(p.Span, p.Grad.Span, buffers, step, LearningRate, wd);
+            UpdateParameter(p.Span, p.Grad.Span, buffers, step, LearningRate, decay);
         }
         StepCount++;
     }
@@ -95,6 +103,44 @@ public abstract class Optimizer
     /// </summary>
     protected abstract void UpdateParameter(Span<float> parameter, ReadOnlySpan<float> gradient, Dictionary<string, float[]> buffers, long step, float learningRate, float weightDecay);
 
+    /// <summary>
+    /// Updates one parameter that lives on an accelerator, in place, with its state buffers on the same device
+    /// (<paramref name="buffers"/> by name, empty on its first update; create them with <see cref="Tensor.Zeros(ComputeDevice, int[])"/>).
+    /// </summary>
+    protected virtual void UpdateParameterOnDevice(Tensor parameter, Tensor gradient, Dictionary<string, Tensor> buffers, long step, float learningRate, float weightDecay)
+        => throw new NotSupportedException($"{OptimizerType} has no device update: parameter {parameter} lives on {parameter.Device}.");
+
+    /// <summary>The device state of a parameter, uploading its host state once (imported, or from steps on the host).</summary>
+    private Dictionary<string, Tensor> DeviceBuffersOf(string name, Parameter p)
+    {
+        if (_deviceBuffers.TryGetValue(name, out var onDevice)) return onDevice;
+        onDevice = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+        if (_buffers.Remove(name, out var host))
+            foreach (var (bufferName, data) in host)
+            {
+                var t = Tensor.Zeros(p.Device, p.Shape);
+                t.CopyFrom(data);
+                onDevice[bufferName] = t;
+            }
+        _deviceBuffers[name] = onDevice;
+        return onDevice;
+    }
+
+    /// <summary>
+    /// Copies every parameter's state that lives on an accelerator to the host (where <see cref="StateBuffers"/> can edit
+    /// it); it goes back to the parameter's device on its next update.
+    /// </summary>
+    public void MoveStateToHost()
+    {
+        foreach (var (name, onDevice) in _deviceBuffers)
+        {
+            var host = new Dictionary<string, float[]>(StringComparer.Ordinal);
+            foreach (var (bufferName, t) in onDevice) host[bufferName] = t.ToArray();
+            _buffers[name] = host;
+        }
+        _deviceBuffers.Clear();
+    }
+
     /// <summary>Buffer names this optimizer keeps per parameter (import checks them).</summary>
     protected abstract IReadOnlyList<string> BufferNames { get; }
 
@@ -104,6 +150,7 @@ public abstract class Optimizer
     {
         _parameterSteps.Clear();
         _buffers.Clear();
+        _deviceBuffers.Clear();
         StepCount = 0;
     }
 
@@ -116,7 +163,9 @@ public abstract class Optimizer
     {
         ArgumentNullException.ThrowIfNull(parameter);
         foreach (var (name, p) in _parameters)
-            if (ReferenceEquals(p, parameter))
+            if (ReferenceEquals(p, parameter) && _deviceBuffers.ContainsKey(name))
+                throw new DeviceMismatchException($"StateBuffers: the state of '{name}' lives on {p.Device}; host code cannot edit it in place (move the model to the host first).");
+            else if (ReferenceEquals(p, parameter))
                 return _buffers.TryGetValue(name, out var b) ? b.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => kv.Value).ToList() : [];
         throw new ArgumentException("The parameter is not managed by this optimizer.", nameof(parameter));
     }
@@ -129,7 +178,10 @@ public abstract class Optimizer
         {
             if (!_parameterSteps.TryGetValue(name, out long step)) continue;
             var copy = new Dictionary<string, float[]>(StringComparer.Ordinal);
-            foreach (var (bufferName, data) in _buffers[name]) copy[bufferName] = (float[])data.Clone();
+            if (_deviceBuffers.TryGetValue(name, out var onDevice))
+                foreach (var (bufferName, t) in onDevice) copy[bufferName] = t.ToArray(); // a device state is copied to the host here
+            else
+                foreach (var (bufferName, data) in _buffers[name]) copy[bufferName] = (float[])data.Clone();
             parameters[name] = new ParameterOptimizerState(step, copy);
         }
         return new OptimizerState(OptimizerType, StepCount, parameters);
@@ -164,6 +216,7 @@ public abstract class Optimizer
 
         _parameterSteps.Clear();
         _buffers.Clear();
+        _deviceBuffers.Clear();
         foreach (var (name, ps) in state.Parameters)
         {
             _parameterSteps[name] = ps.Step;

@@ -1,3 +1,4 @@
+using AecOfa.Engine.Kernels.Gpu;
 using AecOfa.Engine.Nn;
 
 namespace AecOfa.Engine.Optim;
@@ -53,5 +54,15 @@ public sealed class Sgd : Optimizer
             buffers[MomentumBuffer] = buf;
         }
         OptimizerKernels.SgdMomentum(p, grad, buf, first, lr, wd, Momentum, 1f - Dampening, Nesterov);
+    }
+
+    protected override void UpdateParameterOnDevice(Tensor p, Tensor grad, Dictionary<string, Tensor> buffers, long step, float lr, float wd)
+    {
+        bool momentum = Momentum != 0f;
+        bool first = momentum && !buffers.ContainsKey(MomentumBuffer);
+        if (first) buffers[MomentumBuffer] = Tensor.Zeros(p.Device, p.Shape);
+        var s = new OptimizerStep { Lr = lr, Wd = wd, Momentum = Momentum, Keep = 1f - Dampening, First = first ? 1 : 0, Nesterov = Nesterov ? 1 : 0 };
+        // Without momentum the parameter stands in for the unused buffer argument (never read).
+        OptimizerGpu.Sgd(p.Device.Accelerated, p.View, grad.View, momentum ? buffers[MomentumBuffer].View : p.View, s, momentum);
     }
 }

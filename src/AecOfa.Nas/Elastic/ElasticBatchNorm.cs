@@ -46,6 +46,12 @@ public sealed class ElasticBatchNorm : Module
         int c = Channels(x);
         var gamma = TensorOps.Slice(Weight, 0, 0, c);
         var beta = TensorOps.Slice(Bias, 0, 0, c);
+        if (!x.IsOnCpu)
+        {
+            // On an accelerator the running statistics stay there: prefix slices and an in-place update kernel.
+            if (IsTraining) return TensorOps.BatchNorm2dTrain(x, gamma, beta, Eps, activation, RunningMean, RunningVar, Momentum);
+            return TensorOps.BatchNorm2dEval(x, gamma, beta, TensorOps.Slice(RunningMean, 0, 0, c), TensorOps.Slice(RunningVar, 0, 0, c), Eps, activation);
+        }
         if (!IsTraining)
         {
             var mean = Tensor.FromArray(RunningMean.Span[..c].ToArray(), c);
@@ -81,7 +87,16 @@ public sealed class ElasticBatchNorm : Module
         ArgumentNullException.ThrowIfNull(accumulator);
         if (accumulator.Channels > MaxChannels)
             throw new ArgumentException($"ElasticBatchNorm: accumulator has {accumulator.Channels} channels, the layer at most {MaxChannels}", nameof(accumulator));
-        accumulator.CopyTo(RunningMean.Span[..accumulator.Channels], RunningVar.Span[..accumulator.Channels]);
+        if (RunningMean.IsOnCpu && RunningVar.IsOnCpu)
+        {
+            accumulator.CopyTo(RunningMean.Span[..accumulator.Channels], RunningVar.Span[..accumulator.Channels]);
+            return;
+        }
+        var mean = new float[accumulator.Channels];
+        var variance = new float[accumulator.Channels];
+        accumulator.CopyTo(mean, variance);
+        RunningMean.CopyFrom(mean, 0);
+        RunningVar.CopyFrom(variance, 0);
     }
 
     // The engine wants mean/M2 buffers of exactly C elements; one pair per width this layer has seen, so training

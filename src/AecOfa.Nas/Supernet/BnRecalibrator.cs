@@ -17,6 +17,8 @@ namespace AecOfa.Nas.Supernet;
 /// </summary>
 public sealed class BnRecalibrator
 {
+    private readonly TensorArena _arena = new();
+
     public const int DefaultClips = 2000;
     public const int DefaultBatchSize = 200;
 
@@ -63,7 +65,8 @@ public sealed class BnRecalibrator
                     if (clips >= Clips) break;
                     var x = batch ?? throw new InvalidOperationException($"BnRecalibrator: the data source yielded a null batch (batch {batches})");
                     if (clips + x.Shape[0] > Clips) x = TensorOps.Slice(x, 0, 0, Clips - clips);
-                    network.Forward(x, config);
+                    using (_arena.BeginOnDevice(network.Module.Device)) // recalibration runs where the network lives
+                        network.Forward(x.ToDevice(network.Module.Device), config);
                     clips += x.Shape[0];
                     batches++;
                 }
@@ -102,7 +105,8 @@ public sealed class BnRecalibrator
                 if (x.Rank != 4 || x.Shape[0] < 1)
                     throw new InvalidOperationException($"BnRecalibrator: batch {batches} has shape ({string.Join(", ", x.Shape)}); expected (N, 1, mel bins, frames)");
                 if (clips + x.Shape[0] > Clips) x = TensorOps.Slice(x, 0, 0, Clips - clips);
-                supernet.Features(x, config, pass);
+                using (_arena.BeginOnDevice(supernet.Device))
+                    supernet.Features(x.ToDevice(supernet.Device), config, pass);
                 clips += x.Shape[0];
                 batches++;
             }

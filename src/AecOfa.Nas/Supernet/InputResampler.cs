@@ -33,6 +33,7 @@ public static class InputResampler
         if (melBins == hIn && hopFactor == 1) return x;
         int wOut = (wIn + hopFactor - 1) / hopFactor;
         var (index, weight) = MelInterpolation(hIn, melBins);
+        if (!x.IsOnCpu) return Engine.Ops.TensorOps.ResampleOnDevice(x, index, weight, hopFactor);
 
         var y = Tensor.Zeros(x.Shape[0], x.Shape[1], melBins, wOut);
         var xs = x.Data;

@@ -22,6 +22,7 @@ public sealed class SubnetEvaluator
 
     private readonly IArchNetwork _network;
     private readonly BnRecalibrator _recalibrator;
+    private readonly TensorArena _arena = new();
     private readonly ILabeledBatches _validation;
 
     public SubnetEvaluator(OfaSupernet supernet, BnRecalibrator recalibrator, ILabeledBatches validation, int batchSize = DefaultBatchSize)
@@ -66,7 +67,9 @@ public sealed class SubnetEvaluator
                 if (target.Rank != 2 || target.Shape[0] != features.Shape[0] || target.Shape[1] != classes)
                     throw new InvalidOperationException(
                         $"SubnetEvaluator: validation batch {batch} has targets ({string.Join(", ", target.Shape)}) for {features.Shape[0]} examples; expected (N, {classes})");
-                scores.AddRange(_network.Forward(features, config).Data);
+                var device = _network.Module.Device;
+                using (_arena.BeginOnDevice(device)) // device buffers of the batch are recycled (a no-op on the host)
+                    scores.AddRange(_network.Forward(features.ToDevice(device), config).ToArray()); // batch in, scores out
                 targets.AddRange(target.Data);
                 batch++;
             }

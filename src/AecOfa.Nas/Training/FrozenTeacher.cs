@@ -35,7 +35,7 @@ public sealed class FrozenTeacher
         ArgumentNullException.ThrowIfNull(features);
         if (Network.Module.IsTraining) Network.Module.Eval(); // never learn running statistics from training batches
         using var _ = GradMode.NoGrad();
-        return Network.Forward(features, Config);
+        return Network.Forward(features.ToDevice(Network.Module.Device), Config); // the batch goes where the teacher lives
     }
 
     private static string ComputeIdentity(IArchNetwork network, ArchConfig config)
@@ -45,7 +45,7 @@ public sealed class FrozenTeacher
         foreach (var (name, t) in network.Module.StateDict())
         {
             hash.AppendData(System.Text.Encoding.UTF8.GetBytes(name + ShapeUtil.Format(t.Shape)));
-            hash.AppendData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(t.Span));
+            hash.AppendData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(t.IsOnCpu ? t.Span : t.ToArray()));
         }
         return Convert.ToHexStringLower(hash.GetHashAndReset());
     }

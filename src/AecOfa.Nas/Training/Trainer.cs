@@ -232,7 +232,16 @@ public sealed class Trainer
         {
             if (_network is not OfaSupernet supernet)
                 throw new InvalidOperationException($"Phase '{phase.Name}' sorts channels, which only a supernet has.");
-            ChannelSorter.SortMiddleChannels(supernet, trained, Optimizer);
+            var device = supernet.Device;
+            if (device.IsCpu) ChannelSorter.SortMiddleChannels(supernet, trained, Optimizer);
+            else
+            {
+                // The sort permutes weights and optimizer state in place on the host: both make the round trip once per phase.
+                supernet.ToDevice(ComputeDevice.Cpu);
+                Optimizer.MoveStateToHost();
+                ChannelSorter.SortMiddleChannels(supernet, trained, Optimizer);
+                supernet.ToDevice(device);
+            }
         }
         callbacks?.PhaseStarted?.Invoke(phase);
     }
@@ -241,14 +250,14 @@ public sealed class Trainer
     private IReadOnlyDictionary<string, double> ValidateWithoutSideEffects(Func<EpochSummary, IReadOnlyDictionary<string, double>> validate, EpochSummary summary)
     {
         var module = _network.Module;
-        var saved = module.NamedBuffers().Select(b => (b.Buffer, Values: b.Buffer.Data.ToArray())).ToList();
+        var saved = module.NamedBuffers().Select(b => (b.Buffer, Values: b.Buffer.ToArray())).ToList();
         try
         {
             return validate(summary);
         }
         finally
         {
-            foreach (var (buffer, values) in saved) values.CopyTo(buffer.Span);
+            foreach (var (buffer, values) in saved) buffer.CopyFrom(values);
             module.Train();
         }
     }
@@ -299,7 +308,10 @@ public sealed class Trainer
         if (!GradMode.IsEnabled) throw new InvalidOperationException("Trainer: called inside GradMode.NoGrad(); training needs gradients.");
         var plan = _strategy.Plan(phase, StreamSeeds.Create(Options.Seed, StreamSeeds.Sampling, step));
         var losses = new List<(string, float)>(plan.Count);
-        var objective = new TrainingObjective(Options, classes, targets);
+        // The batch goes to the network's device (the only transfer in; the losses are the only values out).
+        var device = _network.Module.Device;
+        features = features.ToDevice(device);
+        var objective = new TrainingObjective(Options, classes, targets, device);
         Optimizer.ZeroGrad();
         Tensor? inPlaceTeacher = null, frozenTeacher = null;
         for (int t = 0; t < plan.Count; t++)

@@ -16,20 +16,27 @@ internal sealed class TrainingObjective
     private readonly TrainerOptions _options;
     private readonly int _classes;
     private readonly Tensor _targets;
+    private readonly ComputeDevice _device;
+    private Tensor? _deviceTargets;
     private int[]? _labels;
     private (Tensor Logits, Tensor Probabilities)? _sigmoid;
 
-    public TrainingObjective(TrainerOptions options, int classes, Tensor targets)
+    /// <param name="options">The run's loss settings (task kind, label smoothing, temperature, sum over classes).</param>
+    /// <param name="classes">Number of classes of the logits.</param>
+    /// <param name="targets">The batch's targets on the host (labels are read there).</param>
+    /// <param name="device">Where the logits live (default the host): multi-label targets are moved there once per step.</param>
+    public TrainingObjective(TrainerOptions options, int classes, Tensor targets, ComputeDevice? device = null)
     {
         _options = options;
         _classes = classes;
         _targets = targets;
+        _device = device ?? ComputeDevice.Cpu;
     }
 
     public Tensor LabelLoss(Tensor logits)
     {
         if (_options.Task == TaskKind.SingleLabel) return TensorOps.SoftmaxCrossEntropy(logits, Labels(), _options.LabelSmoothing);
-        return SumOverClasses(TensorOps.BinaryCrossEntropyWithLogits(logits, _targets));
+        return SumOverClasses(TensorOps.BinaryCrossEntropyWithLogits(logits, _deviceTargets ??= _targets.ToDevice(_device)));
     }
 
     public Tensor DistillLoss(Tensor logits, Tensor teacherLogits)

@@ -1,3 +1,4 @@
+using AecOfa.Engine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
@@ -31,7 +32,14 @@ public static class ExperimentRun
     public const string ReportFile = "report.md", ReportJsonFile = "report.json", PlotFile = "front.png";
     public static readonly string[] ArmOrder = ["ofa", "scratch", "kd", "human-scratch", "human-kd"];
 
-    public static ExperimentReport Run(ExperimentSettings settings, string outDir, RunObserver? observer = null, CancellationToken cancellationToken = default)
+    /// <summary>Runs (or resumes) the experiment of <paramref name="settings"/> in <paramref name="outDir"/>.</summary>
+    /// <param name="settings">Data, seeds, budgets, epochs and the arms to train.</param>
+    /// <param name="outDir">The experiment folder: every arm's run folder, the searches, report.md, report.json, front.png.</param>
+    /// <param name="observer">Log and progress bars (null: silent).</param>
+    /// <param name="cancellationToken">Checked between and inside arms; finished arms stay finished.</param>
+    /// <param name="device">Where every arm trains and the search evaluates (default the host).</param>
+    public static ExperimentReport Run(ExperimentSettings settings, string outDir, RunObserver? observer = null, CancellationToken cancellationToken = default,
+        ComputeDevice? device = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
         settings.Validate();
@@ -49,7 +57,7 @@ public static class ExperimentRun
         foreach (int seed in settings.Seeds)
         {
             string seedDir = Path.Combine(root, $"seed{seed}");
-            var teacher = RunArm(shared with { Strategy = RunStrategy.Full, Epochs = settings.TeacherEpochs, Seed = seed }, Path.Combine(seedDir, "teacher"), "teacher", 0, seed, observer, cancellationToken);
+            var teacher = RunArm(shared with { Strategy = RunStrategy.Full, Epochs = settings.TeacherEpochs, Seed = seed }, Path.Combine(seedDir, "teacher"), "teacher", 0, seed, observer, cancellationToken, device);
             var supernetSettings = shared with
             {
                 Strategy = settings.SupernetStrategy,
@@ -59,7 +67,7 @@ public static class ExperimentRun
                 // distill from it instead of from the largest sub-network in place).
                 Teacher = teacher.Folder,
             };
-            var supernet = RunArm(supernetSettings, Path.Combine(seedDir, "supernet"), "supernet", 0, seed, observer, cancellationToken);
+            var supernet = RunArm(supernetSettings, Path.Combine(seedDir, "supernet"), "supernet", 0, seed, observer, cancellationToken, device);
 
             // Search on validation, per budget; the winners' test scores are the "ofa" arm.
             string searchDir = Path.Combine(seedDir, "search");
@@ -70,7 +78,7 @@ public static class ExperimentRun
             if (winners is null)
             {
                 log?.WriteLine($"seed {seed}: searching {string.Join(", ", settings.Search.Budgets.Select(BudgetSearch.Format))} {BudgetSearch.UnitName(settings.Search.Unit)}");
-                var report = BudgetSearch.Run(trained.LoadSupernet(), data, settings.Search with { Seed = seed }, observer, cancellationToken);
+                var report = BudgetSearch.Run(trained.LoadSupernet(), data, settings.Search with { Seed = seed }, observer, cancellationToken, device);
                 BudgetSearch.Write(report, searchDir, data.ClassNames);
                 winners = LoadSearch(searchDir, settings.Search) ?? throw new InvalidDataException($"{searchDir}: the search just written cannot be read back.");
             }
@@ -80,15 +88,15 @@ public static class ExperimentRun
                 string arch = Path.Combine(searchDir, BudgetSearch.ArchFileName(w.Budget));
                 var baseline = shared with { Arch = arch, Epochs = settings.EffectiveBaselineEpochs, Seed = seed };
                 string b = BudgetSearch.Format(w.Budget);
-                arms.Add(RunArm(baseline with { Strategy = RunStrategy.Standalone }, Path.Combine(seedDir, $"scratch-{b}"), "scratch", w.Budget, seed, observer, cancellationToken));
-                arms.Add(RunArm(baseline with { Strategy = RunStrategy.Kd, Teacher = teacher.Folder }, Path.Combine(seedDir, $"kd-{b}"), "kd", w.Budget, seed, observer, cancellationToken));
+                arms.Add(RunArm(baseline with { Strategy = RunStrategy.Standalone }, Path.Combine(seedDir, $"scratch-{b}"), "scratch", w.Budget, seed, observer, cancellationToken, device));
+                arms.Add(RunArm(baseline with { Strategy = RunStrategy.Kd, Teacher = teacher.Folder }, Path.Combine(seedDir, $"kd-{b}"), "kd", w.Budget, seed, observer, cancellationToken, device));
                 if (settings.HumanBaselines && HumanChoice(shared, data, settings.Search.Limit(w.Budget), settings.Search.Unit) is { } human)
                 {
                     string humanArch = Path.Combine(seedDir, $"human-{b}.json");
                     human.Config.Save(humanArch);
                     var h = shared with { WidthMultiplier = human.Width, Arch = humanArch, Epochs = settings.EffectiveBaselineEpochs, Seed = seed };
-                    arms.Add(RunArm(h with { Strategy = RunStrategy.Standalone }, Path.Combine(seedDir, $"human-scratch-{b}"), "human-scratch", w.Budget, seed, observer, cancellationToken));
-                    arms.Add(RunArm(h with { Strategy = RunStrategy.Kd, Teacher = teacher.Folder }, Path.Combine(seedDir, $"human-kd-{b}"), "human-kd", w.Budget, seed, observer, cancellationToken));
+                    arms.Add(RunArm(h with { Strategy = RunStrategy.Standalone }, Path.Combine(seedDir, $"human-scratch-{b}"), "human-scratch", w.Budget, seed, observer, cancellationToken, device));
+                    arms.Add(RunArm(h with { Strategy = RunStrategy.Kd, Teacher = teacher.Folder }, Path.Combine(seedDir, $"human-kd-{b}"), "human-kd", w.Budget, seed, observer, cancellationToken, device));
                 }
             }
         }
@@ -99,7 +107,7 @@ public static class ExperimentRun
     }
 
     /// <summary>Trains one arm unless its results.json exists (then reads it back); resumes an interrupted one.</summary>
-    private static ArmResult RunArm(TrainingRunSettings settings, string folder, string arm, double budget, int seed, RunObserver observer, CancellationToken ct)
+    private static ArmResult RunArm(TrainingRunSettings settings, string folder, string arm, double budget, int seed, RunObserver observer, CancellationToken ct, ComputeDevice? device)
     {
         string results = Path.Combine(folder, TrainingRun.ResultsFile);
         if (!File.Exists(results))
@@ -107,7 +115,7 @@ public static class ExperimentRun
             observer.Log?.WriteLine($"== seed {seed}: {arm}{(budget > 0 ? $" @ {BudgetSearch.Format(budget)}" : "")} ({settings.Strategy.ToString().ToLowerInvariant()}, {settings.Epochs} epochs) -> {folder}");
             bool resume = File.Exists(Path.Combine(folder, TrainingRun.CheckpointFile));
             var quiet = new RunObserver { Log = null, Progress = observer.Progress };
-            TrainingRun.Run(settings, folder, resume, quiet, ct);
+            TrainingRun.Run(settings, folder, resume, quiet, ct, device);
         }
         using var doc = JsonDocument.Parse(File.ReadAllText(results));
         var r = doc.RootElement;

@@ -55,7 +55,8 @@ public static class ModelFiles
     /// refitted) and its stored BN statistics. The manifest's classes must be the model's, in the same order.
     /// </summary>
     public static (ClassificationReport Report, IReadOnlyList<string> Classes) Evaluate(string modelPath, string manifestPath, string split,
-        string? cachePath = null, TextWriter? log = null, IProgress<(int Done, int Total)>? progress = null, CancellationToken cancellationToken = default)
+        string? cachePath = null, TextWriter? log = null, IProgress<(int Done, int Total)>? progress = null, CancellationToken cancellationToken = default,
+        ComputeDevice? device = null)
     {
         var package = StaticNetworkFile.Load(modelPath);
         var frontEnd = Inference.ModelFrontEnd.FromMetadata(package.FrontEnd, package.Network.Space);
@@ -76,13 +77,27 @@ public static class ModelFiles
         log?.WriteLine($"features: {opened.ClipCount} clips ({cache})");
         var data = new FeatureSplit(opened, split, normalizer);
         var network = package.Network;
+        device ??= ComputeDevice.Cpu;
         network.Eval();
-        // The compiled batch-1 plan (InferencePlan), one per thread: clips are independent, so each clip's logits
-        // are the same whatever the thread count.
-        int threads = Math.Max(1, WorkerPool.MaxThreads), classes = network.Space.Classes;
-        var plans = Enumerable.Range(0, threads).Select(_ => InferencePlan.Compile(network)).ToArray();
         var scores = new List<float>();
         var targets = new List<float>();
+        if (!device.IsCpu)
+        {
+            network.ToDevice(device); // each batch goes in, its scores come out
+            var arena = new TensorArena();
+            foreach (var (x, y) in data.Batches(SubnetEvaluator.DefaultBatchSize))
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                using (arena.BeginOnDevice(device))
+                    scores.AddRange(network.Forward(x.ToDevice(device)).ToArray());
+                targets.AddRange(y.Data);
+            }
+            return (ClassificationMetrics.Evaluate(scores.ToArray(), targets.ToArray(), modelClasses.Count), modelClasses);
+        }
+        // On the CPU: the compiled batch-1 plan (InferencePlan), one per thread: clips are independent, so each clip's
+        // logits are the same whatever the thread count.
+        int threads = Math.Max(1, WorkerPool.MaxThreads), classes = network.Space.Classes;
+        var plans = Enumerable.Range(0, threads).Select(_ => InferencePlan.Compile(network)).ToArray();
         foreach (var (x, y) in data.Batches(SubnetEvaluator.DefaultBatchSize))
         {
             cancellationToken.ThrowIfCancellationRequested();

@@ -1,3 +1,4 @@
+using AecOfa.Engine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
@@ -95,10 +96,21 @@ public static class BudgetSearch
 {
     public const string ResultFile = "search.json", PlotFile = "search_front.png";
 
+    /// <summary>Searches per budget; recalibration and every evaluation run on <paramref name="device"/> (default the
+    /// host; the supernet is moved there for the search and back to the host afterwards).</summary>
     public static BudgetSearchReport Run(OfaSupernet supernet, PreparedDataset data, BudgetSearchSettings settings, RunObserver? observer = null,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default, ComputeDevice? device = null)
     {
         ArgumentNullException.ThrowIfNull(supernet);
+        if (device is null || device.IsCpu) return Search(supernet, data, settings, observer, cancellationToken);
+        supernet.ToDevice(device);
+        try { return Search(supernet, data, settings, observer, cancellationToken); }
+        finally { supernet.ToDevice(ComputeDevice.Cpu); }
+    }
+
+    private static BudgetSearchReport Search(OfaSupernet supernet, PreparedDataset data, BudgetSearchSettings settings, RunObserver? observer,
+        CancellationToken cancellationToken)
+    {
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(settings);
         settings.Validate();

@@ -1,3 +1,4 @@
+using AecOfa.Engine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
@@ -55,9 +56,10 @@ public static class TrainingRun
         CheckpointFile = "checkpoint.safetensors", ResultsFile = "results.json", ModelFile = "model.safetensors";
 
     /// <summary>Trains into <paramref name="outDir"/>. With <paramref name="resume"/> a run already there continues
-    /// from its last checkpoint (same settings required); without it an existing run is refused.</summary>
+    /// from its last checkpoint (same settings required); without it an existing run is refused. Training and every
+    /// evaluation run on <paramref name="device"/> (default the host); the files written are the same either way.</summary>
     public static TrainingRunResult Run(TrainingRunSettings settings, string outDir, bool resume = false, RunObserver? observer = null,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default, ComputeDevice? device = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentException.ThrowIfNullOrEmpty(outDir);
@@ -96,6 +98,12 @@ public static class TrainingRun
         ArchConfig? fixedConfig = resolved.Strategy is RunStrategy.Standalone or RunStrategy.Kd ? ResolveArch(resolved.Arch!, space) : null;
         IArchNetwork network = fixedConfig is null ? new OfaSupernet(space, resolved.Seed) : new StaticMbv3Network(space, fixedConfig, resolved.Seed);
         if (resolved.EffectiveWarmStart && network is OfaSupernet supernetToStart) WarmStart(supernetToStart, resolved.Teacher!, log);
+        if (device is { IsCpu: false })
+        {
+            // Built and warm-started on the host, then moved once: the network, and the frozen teacher with it.
+            network.Module.ToDevice(device);
+            teacher?.Network.Module.ToDevice(device);
+        }
 
         // A folder with a checkpoint keeps its settings files until the trainer has accepted the checkpoint as this
         // run's: a refused --resume must leave the run folder as it was.
@@ -167,6 +175,7 @@ public static class TrainingRun
         if (network is StaticMbv3Network fixedNetwork)
         {
             recalibrator.Recalibrate(fixedNetwork, fixedNetwork.Config);
+            fixedNetwork.ToDevice(ComputeDevice.Cpu); // the model file is written from the host
             StaticNetworkFile.Save(Path.Combine(folder, ModelFile), fixedNetwork, data.FrontEndMetadata());
         }
         double seconds = clock.Elapsed.TotalSeconds;

@@ -1,3 +1,5 @@
+using AecOfa.Engine.Ops.Device;
+
 namespace AecOfa.Engine.Ops;
 
 public static partial class TensorOps
@@ -23,6 +25,7 @@ public static partial class TensorOps
         ArgumentNullException.ThrowIfNull(targets, targetName);
         if (!ShapeUtil.SameShape(logits.Shape, targets.Shape))
             throw new ArgumentException($"{loss}: {targetName} shape {ShapeUtil.Format(targets.Shape)} must equal logits shape {ShapeUtil.Format(logits.Shape)}.", targetName);
+        if (!logits.IsOnCpu || !targets.IsOnCpu) return DeviceOps.BinaryCrossEntropy(loss, logits, targets);
         LossShapes.RequireProbabilities(loss, targetName, targets);
 
         var x = logits.Span;

@@ -1,3 +1,5 @@
+using AecOfa.Engine.Ops.Device;
+
 namespace AecOfa.Engine.Ops;
 
 public static partial class TensorOps
@@ -18,6 +20,7 @@ public static partial class TensorOps
         if (!(temperature > 0f) || float.IsInfinity(temperature))
             throw new ArgumentOutOfRangeException(nameof(temperature), $"{Loss}: temperature = {temperature} must be positive and finite.");
 
+        if (!studentLogits.IsOnCpu || !teacherLogits.IsOnCpu) return DeviceOps.KlDistillation(studentLogits, teacherLogits, temperature, n, k);
         double temp = temperature;
         var s = studentLogits.Span;
         var t = teacherLogits.Span;

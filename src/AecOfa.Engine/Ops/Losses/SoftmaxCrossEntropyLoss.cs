@@ -1,3 +1,5 @@
+using AecOfa.Engine.Ops.Device;
+
 namespace AecOfa.Engine.Ops;
 
 public static partial class TensorOps
@@ -21,6 +23,7 @@ public static partial class TensorOps
         }
         if (!(labelSmoothing >= 0f && labelSmoothing <= 1f))
             throw new ArgumentOutOfRangeException(nameof(labelSmoothing), $"{Loss}: labelSmoothing = {labelSmoothing} must be in [0, 1].");
+        if (!logits.IsOnCpu) return DeviceOps.SoftmaxCrossEntropy(logits, labels, labelSmoothing, n, k);
 
         var x = logits.Span;
         double eps = labelSmoothing;

@@ -1,3 +1,5 @@
+using AecOfa.Engine.Ops.Device;
+
 namespace AecOfa.Engine.Ops;
 
 public static partial class TensorOps
@@ -20,10 +22,11 @@ public static partial class TensorOps
                 throw new ArgumentException($"WeightedLossSum: terms[{i}] has shape {ShapeUtil.Format(loss.Shape)}; losses must be one-element tensors.", nameof(terms));
             if (!float.IsFinite(weight))
                 throw new ArgumentException($"WeightedLossSum: terms[{i}] has weight {weight}; weights must be finite.", nameof(terms));
-            sum += (double)weight * loss.Data[0];
             inputs[i] = loss;
         }
         var weights = terms.Select(t => t.Weight).ToArray();
+        if (!inputs[0].IsOnCpu) return DeviceOps.WeightedLossSum(inputs, weights);
+        for (int i = 0; i < inputs.Length; i++) sum += (double)weights[i] * inputs[i].Data[0];
         var y = Tensor.Scalar((float)sum);
         return Autograd.Record(y, "WeightedLossSum", inputs, o =>
         {
