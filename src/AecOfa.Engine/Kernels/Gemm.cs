@@ -2,7 +2,7 @@ namespace AecOfa.Engine.Kernels;
 
 /// <summary>
 /// Single-precision matrix multiply on row-major spans:
-/// C[m x n] = op(A)[m x k] * op(B)[k x n] (+ C when <paramref name="accumulate"/>).
+/// C[m x n] = op(A)[m x k] * op(B)[k x n] (+ C when accumulating).
 /// op(A) = A (stored m x k, row stride lda) or A^T (stored k x m, row stride lda); likewise for B.
 /// This is the one entry point every op uses; the fast paths live behind it:
 /// packed BLIS-style blocking with a register-blocked FMA micro-kernel (Vector512 8x32, else Vector256 6x16,

@@ -14,6 +14,22 @@ internal readonly unsafe struct GemmRangeBody : IRangeBody
     private readonly float* _a, _b, _c;
     private readonly nint _lda, _ldb, _ldc;
 
+    /// <param name="cfg">Blocking of the packed kernels.</param>
+    /// <param name="direct">Direct (unpacked) small-product kernels instead of the packed ones.</param>
+    /// <param name="swap">The packed kernels compute C^T = op(B)^T op(A)^T (chosen when that fills the register tiles better, e.g. few columns in C).</param>
+    /// <param name="transA">op(A) = A^T.</param>
+    /// <param name="transB">op(B) = B^T.</param>
+    /// <param name="m">Rows of C.</param>
+    /// <param name="n">Columns of C.</param>
+    /// <param name="k">Inner dimension.</param>
+    /// <param name="a">A, row-major with row stride <paramref name="lda"/>.</param>
+    /// <param name="lda">Row stride of A.</param>
+    /// <param name="b">B, row-major with row stride <paramref name="ldb"/>.</param>
+    /// <param name="ldb">Row stride of B.</param>
+    /// <param name="c">C, row-major with row stride <paramref name="ldc"/>.</param>
+    /// <param name="ldc">Row stride of C.</param>
+    /// <param name="accumulate">Add into C instead of overwriting it.</param>
+    /// <param name="maxThreads">Most threads the split is sized for.</param>
     /// <param name="count">How many blocks the chosen axis has (1 when the problem is too small to split).</param>
     public GemmRangeBody(in GemmKernelConfig cfg, bool direct, bool swap, bool transA, bool transB, int m, int n, int k,
         float* a, int lda, float* b, int ldb, float* c, int ldc, bool accumulate, int maxThreads, out int count)

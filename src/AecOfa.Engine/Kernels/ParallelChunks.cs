@@ -4,7 +4,7 @@ namespace AecOfa.Engine.Kernels;
 /// Runs a pointer kernel over [0, count) items on the <see cref="WorkerPool"/>, in fixed-size chunks: the chunk
 /// boundaries depend only on count and the grain, so per-item results never depend on the thread count. Items are
 /// elements (element-wise kernels) or channels/planes (per-channel kernels); the kernel gets the half-open range.
-/// Up to five pointers, two float and four int scalars and a flag travel in the body; below <paramref name="minParallel"/> items it runs inline.
+/// Up to five pointers, two float and four int scalars and a flag travel in the body; below a caller-given item count it runs inline.
 /// </summary>
 internal static unsafe class ParallelChunks
 {
@@ -50,8 +50,11 @@ internal static unsafe class ParallelChunks
         }
     }
 
+    /// <param name="count">Items to process: [0, count).</param>
     /// <param name="grain">Items per chunk (e.g. 4096 elements, or 1 channel).</param>
     /// <param name="minParallel">Fewer items than this run on the calling thread only.</param>
+    /// <param name="fn">The kernel, called with the arguments and a half-open item range.</param>
+    /// <param name="args">Pointers and scalars the kernel reads.</param>
     public static void For(int count, int grain, int minParallel, delegate*<in Args, int, int, void> fn, in Args args)
     {
         if (count <= 0) return;

@@ -12,7 +12,7 @@ public static partial class TensorOps
     /// <summary>
     /// Training mode (also used for BN recalibration): normalizes with this batch's mean and biased variance,
     /// y = (x - mean) / sqrt(var + eps) * gamma + beta, and returns the batch statistics in
-    /// <paramref name="stats"/> (feed them to <see cref="BatchNormBatchStats.UpdateRunning"/> or a
+    /// <paramref name="stats"/> (feed them to <see cref="BatchNormBatchStats.UpdateRunning(Span{float}, Span{float}, float)"/> or a
     /// <see cref="BatchNormStatsAccumulator"/>). Gradients flow through the batch statistics, as in PyTorch.
     /// </summary>
     public static Tensor BatchNorm2dTrain(Tensor x, Tensor gamma, Tensor beta, float eps, out BatchNormBatchStats stats)

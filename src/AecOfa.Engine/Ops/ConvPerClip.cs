@@ -14,6 +14,11 @@ public static partial class TensorOps
 {
     private enum ClipWork { PointwiseForward, PointwiseBackwardInput, Im2ColForward, Im2ColBackwardInput }
 
+    /// <param name="work">Which per-clip product to run.</param>
+    /// <param name="g">The convolution's geometry.</param>
+    /// <param name="src">Input (forward) or output gradient (input gradient), NCHW.</param>
+    /// <param name="w">The weights.</param>
+    /// <param name="dst">Output (forward) or input gradient, NCHW; each clip writes only its own planes.</param>
     /// <param name="accumulate">PointwiseBackwardInput only: add into dst (else overwrite; a fresh gradient needs no clearing).</param>
     private static unsafe void RunPerClip(ClipWork work, in ConvGeometry g, ReadOnlySpan<float> src, ReadOnlySpan<float> w, Span<float> dst, bool accumulate = true)
     {
