@@ -159,6 +159,8 @@ public partial class Tensor
     /// <summary>Returns the gradient buffer, allocating zeros the first time; backward functions add into it.</summary>
     public Span<float> GradForAccumulate()
     {
+        // A leaf's gradient goes to the thread's deferred writes when a scope is open (concurrent training tasks).
+        if (GradFn is null && _deviceBuffer is null && DeferredWrites.Current is { } writes) return writes.Gradient(this, zeroed: true, out _);
         if (Grad is null)
         {
             if (_deviceBuffer is not null) ThrowHostGradientOfDeviceTensor();
@@ -180,6 +182,7 @@ public partial class Tensor
     /// </summary>
     internal Span<float> GradForWrite(out bool accumulate)
     {
+        if (GradFn is null && _deviceBuffer is null && DeferredWrites.Current is { } writes) return writes.Gradient(this, zeroed: false, out accumulate);
         accumulate = Grad is not null;
         if (Grad is null)
         {

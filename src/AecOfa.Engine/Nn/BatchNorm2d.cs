@@ -74,9 +74,11 @@ public sealed class BatchNorm2d : Module, ILayer
             DeviceOps.UpdateRunning(stats, RunningMean, RunningVar, (long)x.Numel / Channels, Momentum);
             return yd;
         }
-        // The batch statistics go into this layer's own buffers (no per-step arrays) and straight into the running ones.
-        var y = TensorOps.BatchNorm2dTrain(x, Weight, Bias, Eps, _batchMean, _batchM2, Activation);
-        BatchNormBatchStats.UpdateRunning((long)x.Numel / Channels, _batchMean, _batchM2, RunningMean.Span, RunningVar.Span, Momentum);
+        // The batch statistics go into this layer's own buffers (no per-step arrays) and straight into the running
+        // ones, or, for one of several concurrent tasks (DeferredWrites), into its buffers and its queue.
+        var (mean, m2) = DeferredWrites.Current?.StatisticsBuffers(Channels) ?? (_batchMean, _batchM2);
+        var y = TensorOps.BatchNorm2dTrain(x, Weight, Bias, Eps, mean, m2, Activation);
+        DeferredWrites.UpdateRunning((long)x.Numel / Channels, mean, m2, RunningMean, RunningVar, Channels, Momentum);
         return y;
     }
 

@@ -229,7 +229,7 @@ public static partial class TensorOps
         {
             double[] mean = new double[channels], m2 = new double[channels];
             var yh = BatchNorm2dTrain(x, gamma, beta, eps, mean, m2, activation);
-            BatchNormBatchStats.UpdateRunning((long)batch * hw, mean, m2, runningMean.Span[..channels], runningVar.Span[..channels], momentum);
+            DeferredWrites.UpdateRunning((long)batch * hw, mean, m2, runningMean, runningVar, channels, momentum);
             return yh;
         }
         var y = DeviceOps.BatchNormTrain(x, gamma, beta, eps, activation, out var stats);

@@ -58,9 +58,10 @@ public sealed class ElasticBatchNorm : Module
             var variance = Tensor.FromArray(RunningVar.Span[..c].ToArray(), c);
             return TensorOps.BatchNorm2dEval(x, gamma, beta, mean, variance, Eps, activation);
         }
-        var (batchMean, batchM2) = StatisticsBuffers(c);
+        // Concurrent tasks of one step (DeferredWrites) each bring their own statistics buffers and queue the update.
+        var (batchMean, batchM2) = DeferredWrites.Current?.StatisticsBuffers(c) ?? StatisticsBuffers(c);
         var y = TensorOps.BatchNorm2dTrain(x, gamma, beta, Eps, batchMean, batchM2, activation);
-        new BatchNormBatchStats(x.Numel / c, batchMean, batchM2).UpdateRunning(RunningMean.Span[..c], RunningVar.Span[..c], Momentum);
+        DeferredWrites.UpdateRunning(x.Numel / c, batchMean, batchM2, RunningMean, RunningVar, c, Momentum);
         return y;
     }
 

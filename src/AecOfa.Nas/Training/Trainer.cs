@@ -18,9 +18,10 @@ namespace AecOfa.Nas.Training;
 /// teacher, checkpoints and resume; the <see cref="ITrainingStrategy"/> only says which sub-networks a step trains and
 /// on what targets.
 ///
-/// One step: zero the gradients; run the strategy's tasks in order on the same batch, each forward followed by its
-/// backward so gradients ACCUMULATE in the shared weights; clip gradient values; set the learning rate of the step;
-/// one optimizer update.
+/// One step: zero the gradients; run the strategy's tasks on the same batch, each forward followed by its backward,
+/// so gradients ACCUMULATE in the shared weights (on the host with two or more threads the tasks run concurrently,
+/// one per thread, and are summed in plan order: <see cref="StepTaskRunner"/>); clip gradient values; set the
+/// learning rate of the step; one optimizer update.
 ///
 /// Determinism and resume: every random choice is a pure function of (seed, epoch or step) — the epoch's shuffle, the
 /// step's sub-network sampling, dropout masks and augmentation — and the checkpoint (written atomically at the end of
@@ -36,6 +37,7 @@ public sealed class Trainer
     private readonly IArchNetwork _network;
     private readonly ITrainingStrategy _strategy;
     private readonly FrozenTeacher? _teacher;
+    private readonly StepTaskRunner _tasks;
 
     public Trainer(OfaSupernet supernet, ITrainingStrategy strategy, TrainerOptions options, FrozenTeacher? teacher = null)
         : this((IArchNetwork)supernet, strategy, options, teacher)
@@ -62,6 +64,7 @@ public sealed class Trainer
         _strategy = strategy;
         _teacher = teacher;
         Options = options;
+        _tasks = new StepTaskRunner(network, teacher, options);
         Phases = strategy.Phases(network.Space, options.Epochs);
         if (Phases.Count == 0) throw new ArgumentException($"Strategy {strategy.Describe()} has no phases.", nameof(strategy));
         Optimizer = options.Optimizer == TrainingOptimizer.AdamW
@@ -307,38 +310,11 @@ public sealed class Trainer
             throw new ArgumentException($"Trainer: targets ({string.Join(", ", targets.Shape)}) do not fit {features.Shape[0]} examples of {classes} classes.", nameof(targets));
         if (!GradMode.IsEnabled) throw new InvalidOperationException("Trainer: called inside GradMode.NoGrad(); training needs gradients.");
         var plan = _strategy.Plan(phase, StreamSeeds.Create(Options.Seed, StreamSeeds.Sampling, step));
-        var losses = new List<(string, float)>(plan.Count);
         // The batch goes to the network's device (the only transfer in; the losses are the only values out).
-        var device = _network.Module.Device;
-        features = features.ToDevice(device);
-        var objective = new TrainingObjective(Options, classes, targets, device);
+        features = features.ToDevice(_network.Module.Device);
         Optimizer.ZeroGrad();
-        Tensor? inPlaceTeacher = null, frozenTeacher = null;
-        for (int t = 0; t < plan.Count; t++)
-        {
-            var task = plan[t];
-            if (!_network.Contains(task.Config))
-                throw new InvalidOperationException($"Strategy {_strategy.Describe()}: task '{task.Role}' asks for {task.Config}, which {_network.Describe()} cannot run.");
-            Tensor? teacher = null;
-            if (task.Target != SubnetTarget.Labels)
-            {
-                teacher = inPlaceTeacher ?? (frozenTeacher ??= _teacher?.Logits(features))
-                    ?? throw new InvalidOperationException($"Strategy '{_strategy.Name}': task '{task.Role}' learns from the teacher, but no earlier task of the step is a teacher and the trainer has no frozen teacher.");
-            }
-            var dropout = task.UseDropout ? StreamSeeds.Create(Options.Seed, StreamSeeds.Dropout, step * 64 + t) : null;
-            var logits = _network.Forward(features, task.Config, dropout);
-            var loss = task.Target switch
-            {
-                SubnetTarget.Labels => objective.LabelLoss(logits),
-                SubnetTarget.Teacher => objective.DistillLoss(logits, teacher!),
-                _ => TensorOps.WeightedLossSum((objective.LabelLoss(logits), 1f), (objective.DistillLoss(logits, teacher!), task.DistillWeight)),
-            };
-            float value = LossGuard.EnsureFinite(loss, Phases.Count > 1 ? $"{_strategy.Name}/{phase.Name}/{task.Role}" : $"{_strategy.Name}/{task.Role}", step);
-            if (task.IsTeacher) inPlaceTeacher = logits.Detach();
-            loss.Backward();
-            losses.Add((task.Role, value));
-        }
-        return losses;
+        string guardPrefix = Phases.Count > 1 ? $"{_strategy.Name}/{phase.Name}/" : $"{_strategy.Name}/";
+        return _tasks.Run(plan, features, targets, step, guardPrefix, _strategy);
     }
 
     private void Shuffle(int[] positions, int epoch)

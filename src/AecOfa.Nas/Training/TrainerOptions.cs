@@ -73,7 +73,9 @@ public sealed record TrainerOptions
     /// <summary>Engine threads for the training steps: 0 = measured (<see cref="ThreadCountTuner"/>: all of
     /// <see cref="AecOfa.Engine.Kernels.WorkerPool.MaxThreads"/> or one, whichever steps faster on this host), n = exactly n.
     /// Results are the same at any thread count. Applies to the training thread only
-    /// (<see cref="AecOfa.Engine.Kernels.WorkerPool.CallingThreadLimit"/>); it can lower, never raise, the pool's limit.</summary>
+    /// (<see cref="AecOfa.Engine.Kernels.WorkerPool.CallingThreadLimit"/>); it can lower, never raise, the pool's limit.
+    /// With two or more threads on the host, a step of several sub-networks (sandwich, progressive shrinking) runs them
+    /// concurrently, one per thread, each single-threaded; a step of one network splits its ops between the threads.</summary>
     public int Threads { get; init; }
 
     /// <summary>Prepare the next batch on a background thread while the current step runs (results unchanged).</summary>
