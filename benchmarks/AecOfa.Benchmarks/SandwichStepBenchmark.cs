@@ -21,6 +21,9 @@ namespace AecOfa.Benchmarks;
 /// sub-networks and dropout every time). The frozen teacher's forward is timed alone and left out of the ratio:
 /// the static students here train on the labels (the same cost as distillation against given logits).
 /// Rounds interleave the sandwich step and the static steps, so both see the same host load.
+/// At two or more threads the trainer runs the step's sub-networks concurrently, one per thread, while each static step
+/// splits its ops between the threads: the ratio then holds the gain of that concurrency as well, and the cost of
+/// weight sharing proper is the one-thread ratio.
 /// </summary>
 public static class SandwichStepBenchmark
 {

@@ -45,15 +45,8 @@ internal sealed class StepTaskRunner(IArchNetwork network, FrozenTeacher? teache
             while (_laneArenas.Count < lanes - 1) _laneArenas.Add(new TensorArena());
         }
         var step = new StepState(plan, features, targets, stepIndex, guardPrefix, device, host, concurrent: lanes > 1) { Order = TakeOrder(plan, lanes) };
-        if (lanes > 1)
-        {
-            var body = new LaneBody(this, step);
-            WorkerPool.For(lanes, ref body, lanes);
-        }
-        else
-        {
-            RunLane(step, 0);
-        }
+        // Another trainer of the process holding the lane threads: this step's tasks run on the calling thread alone.
+        if (lanes < 2 || !LaneThreads.TryRun(lanes, lane => RunLane(step, lane))) RunLane(step, 0);
 
         for (int t = 0; t < plan.Count; t++)
         {
@@ -155,13 +148,6 @@ internal sealed class StepTaskRunner(IArchNetwork network, FrozenTeacher? teache
         for (int s = t - 1; s >= 0; s--)
             if (plan[s].IsTeacher) return s;
         return -1;
-    }
-
-    private readonly struct LaneBody(StepTaskRunner runner, StepState step) : IRangeBody
-    {
-        // One range per lane; when the pool is busy (another trainer in the process) the whole range comes inline and
-        // lane 0 then takes every task.
-        public void Invoke(int begin, int end) => runner.RunLane(step, begin);
     }
 
     private sealed class StepState(IReadOnlyList<SubnetTask> plan, Tensor features, Tensor targets, long index, string guardPrefix, ComputeDevice device, bool host, bool concurrent)

@@ -16,8 +16,9 @@ public sealed record ThreadCountDecision(int Threads, int MaxThreads, double Sec
 /// thread whatever the host delivers. How much a second thread gains depends on the host, not on the code: on some
 /// 2-vCPU VMs the two vCPUs share one core's FMA units (a 512^3 GEMM scaled 1.2x there, 1.9x on another host), and on
 /// the small maps of ultra-small sub-networks the hand-off to a worker can cost more than it saves. After
-/// <see cref="WarmupSteps"/> steps, the next 2 x <see cref="ProbeStepsPerArm"/> steps alternate between all threads and
-/// one thread (interleaved, so both see the same host load); the faster arm by median wins, ties going to all threads.
+/// <see cref="WarmupSteps"/> steps, the next 2 x <see cref="ProbeStepsPerArm"/> steps alternate between all threads (for a
+/// step of several sub-networks: one sub-network per thread, see <see cref="TrainerOptions.Threads"/>) and one thread
+/// (interleaved, so both see the same host load); the faster arm by median wins, ties going to all threads.
 /// <see cref="Reprobe"/> starts over (the trainer does so every few epochs: load changes). Every kernel gives the same
 /// bits at any thread count, so the choice never changes results, only time.
 /// </summary>
