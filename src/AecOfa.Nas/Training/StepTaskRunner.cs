@@ -46,13 +46,20 @@ internal sealed class StepTaskRunner(IArchNetwork network, FrozenTeacher? teache
         }
         var step = new StepState(plan, features, targets, stepIndex, guardPrefix, device, host, concurrent: lanes > 1) { Order = TakeOrder(plan, lanes) };
         // Another trainer of the process holding the lane threads: this step's tasks run on the calling thread alone.
-        if (lanes < 2 || !LaneThreads.TryRun(lanes, lane => RunLane(step, lane))) RunLane(step, 0);
-
-        for (int t = 0; t < plan.Count; t++)
+        try
         {
-            if (step.Errors[t] is not { } error) continue;
-            for (int w = 0; w < plan.Count - 1 && host; w++) _writes[w].Discard();
-            ExceptionDispatchInfo.Capture(error).Throw();
+            if (lanes < 2 || !LaneThreads.TryRun(lanes, lane => RunLane(step, lane))) RunLane(step, 0);
+            for (int t = 0; t < plan.Count; t++)
+                if (step.Errors[t] is { } error) ExceptionDispatchInfo.Capture(error).Throw();
+        }
+        catch
+        {
+            for (int w = 0; w < plan.Count - 1 && host; w++) _writes[w].Discard(); // nothing of a failed step is kept
+            throw;
+        }
+        finally
+        {
+            step.Dispose();
         }
         var losses = new (string, float)[plan.Count];
         for (int t = 0; t < plan.Count; t++)
@@ -64,7 +71,7 @@ internal sealed class StepTaskRunner(IArchNetwork network, FrozenTeacher? teache
     }
 
     // Lane 0 is the caller (inside the trainer's arena scope) and always runs task 0, whose gradients go straight into
-    // the parameters; then every lane takes the next task in plan order until none is left or one has failed.
+    // the parameters; then every lane takes the next task in the step's order until none is left.
     private void RunLane(StepState step, int lane)
     {
         using var arenaScope = lane == 0 ? default : _laneArenas[lane - 1].Begin();
@@ -150,7 +157,7 @@ internal sealed class StepTaskRunner(IArchNetwork network, FrozenTeacher? teache
         return -1;
     }
 
-    private sealed class StepState(IReadOnlyList<SubnetTask> plan, Tensor features, Tensor targets, long index, string guardPrefix, ComputeDevice device, bool host, bool concurrent)
+    private sealed class StepState(IReadOnlyList<SubnetTask> plan, Tensor features, Tensor targets, long index, string guardPrefix, ComputeDevice device, bool host, bool concurrent) : IDisposable
     {
         public readonly IReadOnlyList<SubnetTask> Plan = plan;
         public readonly Tensor Features = features, Targets = targets;
@@ -174,6 +181,11 @@ internal sealed class StepTaskRunner(IArchNetwork network, FrozenTeacher? teache
             if (signal.IsSet) return;
             _teachers[t] = logits;
             signal.Set();
+        }
+
+        public void Dispose()
+        {
+            foreach (var signal in _published) signal?.Dispose();
         }
 
         /// <summary>The detached logits of task <paramref name="t"/> once its forward has run; null if it failed.</summary>
