@@ -207,7 +207,7 @@ public sealed class Trainer
                         stepsSinceCheckpoint = 0;
                     }
                 }
-                var summary = state.CloseEpoch(epoch + 1, phase, clock.Elapsed.TotalSeconds + state.CarriedSeconds);
+                var summary = state.CloseEpoch(epoch + 1, phase, clock.Elapsed.TotalSeconds + state.CarriedSeconds, WorkerPool.MaxThreads);
                 if (callbacks?.Validate is { } validate) summary = state.SetValidation(summary, ValidateWithoutSideEffects(validate, summary));
                 if (checkpoints is not null)
                 {

@@ -40,7 +40,7 @@ internal sealed class TrainingCheckpoints
         meta[StepKey] = state.Step.ToString(CultureInfo.InvariantCulture);
         meta[HistoryKey] = JsonSerializer.Serialize(state.History.Select(h => new HistoryEntry(h.Epoch, h.Phase,
             new Dictionary<string, double>(h.MeanLoss, StringComparer.Ordinal), h.MeanTotal, h.LastLearningRate, h.Seconds,
-            new Dictionary<string, double>(h.Validation, StringComparer.Ordinal))));
+            new Dictionary<string, double>(h.Validation, StringComparer.Ordinal), h.Threads)));
         meta[PartialKey] = JsonSerializer.Serialize(new PartialEpoch(state.RoleSums.Select(r => new RoleSum(r.Role, r.Sum)).ToList(),
             state.TotalSum, state.StepsInEpoch, state.LastLearningRate, state.CarriedSeconds));
         Checkpoint.Save(Path, _module, _optimizer, state.Step, meta);
@@ -64,6 +64,7 @@ internal sealed class TrainingCheckpoints
             {
                 Phase = e.Phase ?? "main",
                 Validation = e.Validation ?? new Dictionary<string, double>(StringComparer.Ordinal),
+                Threads = e.Threads ?? 0,
             }));
             if (meta.TryGetValue(PartialKey, out var partialJson) && JsonSerializer.Deserialize<PartialEpoch>(partialJson) is { } partial)
             {
@@ -83,7 +84,7 @@ internal sealed class TrainingCheckpoints
     }
 
     private sealed record HistoryEntry(int Epoch, string? Phase, Dictionary<string, double> MeanLoss, double MeanTotal, float LastLearningRate, double Seconds,
-        Dictionary<string, double>? Validation);
+        Dictionary<string, double>? Validation, int? Threads = null);
 
     private sealed record RoleSum(string Role, double Sum);
 

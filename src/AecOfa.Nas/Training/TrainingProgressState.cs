@@ -37,12 +37,12 @@ internal sealed class TrainingProgressState
         Step = report.Step + 1;
     }
 
-    public EpochSummary CloseEpoch(int epoch, TrainingPhase phase, double seconds)
+    public EpochSummary CloseEpoch(int epoch, TrainingPhase phase, double seconds, int threads)
     {
         int n = Math.Max(1, StepsInEpoch);
         var mean = new Dictionary<string, double>(StringComparer.Ordinal);
         foreach (var (role, sum) in RoleSums) mean[role] = sum / n;
-        var summary = new EpochSummary(epoch, mean, TotalSum / n, LastLearningRate, seconds) { Phase = phase.Name };
+        var summary = new EpochSummary(epoch, mean, TotalSum / n, LastLearningRate, seconds) { Phase = phase.Name, Threads = threads };
         History.Add(summary);
         RoleSums.Clear();
         TotalSum = 0;

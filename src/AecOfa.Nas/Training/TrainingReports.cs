@@ -13,6 +13,11 @@ public sealed record EpochSummary(int Epoch, IReadOnlyDictionary<string, double>
 {
     public string Phase { get; init; } = "main";
 
+    /// <summary>Engine threads the epoch's training steps ended with: the thread-count tuner's choice or the fixed
+    /// <see cref="TrainerOptions.Threads"/> (with two or more, a step of several sub-networks runs them concurrently);
+    /// 0 when unknown (an epoch read from a checkpoint that predates this record).</summary>
+    public int Threads { get; init; }
+
     public IReadOnlyDictionary<string, double> Validation { get; init; } = new Dictionary<string, double>();
 }
 

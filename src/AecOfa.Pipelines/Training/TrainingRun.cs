@@ -297,6 +297,7 @@ public static class TrainingRun
                 totalLoss = e.MeanTotal,
                 learningRate = e.LastLearningRate,
                 seconds = e.Seconds,
+                threads = e.Threads,
                 validation = e.Validation,
             }));
         AtomicFile.WriteAllText(Path.Combine(folder, MetricsFile), sb.ToString());

@@ -87,4 +87,29 @@ public class ConcurrentTasksTests
         for (int i = 0; i < a.Length; i++)
             Assert.Equal(a[i].Grad?.Data, b[i].Grad?.Data);
     }
+
+    [Fact]
+    public void Every_epoch_records_the_thread_count_its_steps_ran_with_and_a_checkpoint_keeps_it()
+    {
+        var dir = Directory.CreateTempSubdirectory("aecofa-threads-");
+        try
+        {
+            string checkpoint = Path.Combine(dir.FullName, "checkpoint.safetensors");
+            var data = new TrainingTestData(8, TinySupernet.Space.Classes, seed: 4);
+            var options = new TrainerOptions { Epochs = 2, BatchSize = 4, Seed = 5, Threads = 2, PrefetchBatches = false, CheckpointInterval = null, CheckpointPath = checkpoint };
+            var first = new Trainer(TinySupernet.Build(3), new SandwichStrategy(1), options).Run(data);
+            int expected = Math.Min(2, WorkerPool.MaxThreads);
+            Assert.All(first.Epochs, e => Assert.Equal(expected, e.Threads));
+
+            // A finished run read back from its checkpoint reports the same epochs, threads included.
+            var again = new Trainer(TinySupernet.Build(3), new SandwichStrategy(1), options with { Threads = 1, Resume = true }).Run(data);
+            Assert.Equal(first.Epochs.Select(e => e.Threads), again.Epochs.Select(e => e.Threads));
+            var one = new Trainer(TinySupernet.Build(3), new SandwichStrategy(1), options with { Threads = 1, CheckpointPath = null }).Run(data);
+            Assert.All(one.Epochs, e => Assert.Equal(1, e.Threads));
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
 }
