@@ -65,6 +65,50 @@ public sealed class DeferredWrites
         Reset();
     }
 
+    /// <summary>
+    /// Commits every object of <paramref name="writes"/> in list order, with the bits of successive <see cref="Commit"/>
+    /// calls, in one pass over each leaf's gradient: block by block (a block of the gradient and of every buffer stays
+    /// in cache) the buffers that touched the leaf are added in list order. Each buffer and gradient is read once, not
+    /// the gradient once per object.
+    /// </summary>
+    public static void CommitInOrder(IReadOnlyList<DeferredWrites> writes)
+    {
+        ArgumentNullException.ThrowIfNull(writes);
+        if (t_current is not null) throw new InvalidOperationException("DeferredWrites.CommitInOrder: close every deferred-writes scope on this thread first.");
+        foreach (var w in writes)
+            if (Volatile.Read(ref w._activeThread) != -1) throw new InvalidOperationException("DeferredWrites.CommitInOrder: close the scopes first.");
+        var order = new List<Tensor>();
+        var buffers = new Dictionary<Tensor, List<float[]>>(ReferenceEqualityComparer.Instance);
+        foreach (var w in writes)
+            foreach (var (leaf, buffer) in w._touched)
+            {
+                if (!buffers.TryGetValue(leaf, out var list))
+                {
+                    buffers.Add(leaf, list = []);
+                    order.Add(leaf);
+                }
+                list.Add(buffer);
+            }
+        const int Block = 2048;
+        foreach (var leaf in order)
+        {
+            var grad = leaf.GradForAccumulate();
+            var list = buffers[leaf];
+            for (int start = 0; start < grad.Length; start += Block)
+            {
+                int length = Math.Min(Block, grad.Length - start);
+                var g = grad.Slice(start, length);
+                foreach (var buffer in list) TensorPrimitives.Add(g, buffer.AsSpan(start, length), g);
+            }
+        }
+        foreach (var w in writes)
+        {
+            foreach (var u in w._updates)
+                BatchNormBatchStats.UpdateRunning(u.Count, u.Mean, u.M2, u.RunningMean.Span[..u.Channels], u.RunningVar.Span[..u.Channels], u.Momentum);
+            w.Reset();
+        }
+    }
+
     /// <summary>Drops everything pending (a failed task): nothing reaches the leaves or the running statistics.</summary>
     public void Discard()
     {

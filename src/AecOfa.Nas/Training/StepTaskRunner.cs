@@ -12,16 +12,16 @@ namespace AecOfa.Nas.Training;
 /// network's parameters. On the host, with more than one thread allowed, the tasks run concurrently, one per thread
 /// ("lanes"), each single-threaded: at the demo's sizes a sub-network's step is some 300 ops of 10-200 µs, too small
 /// to split well between threads, while the sandwich rule's four sub-networks are independent of each other until the
-/// update. Every task after the first writes its gradients and BN running updates into its own
-/// <see cref="DeferredWrites"/>, committed in task order after all have finished, so the result has the same bits
-/// with one lane or several and whichever lane ran which task (the first task writes directly; at one lane the same
-/// buffers and order are used). A student waits for the forward of the step's in-place teacher, or computes the
+/// update. Every task writes its gradients and BN running updates into its own <see cref="DeferredWrites"/>, committed
+/// in task order after all have finished, so the result has the same bits with one lane or several and whichever lane
+/// ran which task (at one lane the same buffers and order are used). The cost: one private gradient buffer per
+/// parameter per task (a 4-task sandwich holds 4 copies of the parameters' size), cleared and added once per step. A student waits for the forward of the step's in-place teacher, or computes the
 /// frozen teacher's logits once for all. Every task runs even when one fails; the first failing task in plan order is
 /// reported (as the sequential loop would), and nothing of a failed step is committed.
 /// </summary>
 internal sealed class StepTaskRunner(IArchNetwork network, FrozenTeacher? teacher, TrainerOptions options)
 {
-    private readonly List<DeferredWrites> _writes = [];   // task t >= 1 writes into _writes[t - 1]
+    private readonly List<DeferredWrites> _writes = [];   // task t writes into _writes[t]
     private readonly List<TensorArena> _laneArenas = [];  // lane k >= 1 allocates from _laneArenas[k - 1]
     private FlopsCounter? _flops;
 
@@ -41,7 +41,7 @@ internal sealed class StepTaskRunner(IArchNetwork network, FrozenTeacher? teache
         int lanes = host ? Math.Min(WorkerPool.MaxThreads, plan.Count) : 1;
         if (host)
         {
-            while (_writes.Count < plan.Count - 1) _writes.Add(new DeferredWrites());
+            while (_writes.Count < plan.Count) _writes.Add(new DeferredWrites());
             while (_laneArenas.Count < lanes - 1) _laneArenas.Add(new TensorArena());
         }
         var step = new StepState(plan, features, targets, stepIndex, guardPrefix, device, host, concurrent: lanes > 1) { Order = TakeOrder(plan, lanes) };
@@ -54,24 +54,21 @@ internal sealed class StepTaskRunner(IArchNetwork network, FrozenTeacher? teache
         }
         catch
         {
-            for (int w = 0; w < plan.Count - 1 && host; w++) _writes[w].Discard(); // nothing of a failed step is kept
+            for (int w = 0; w < plan.Count && host; w++) _writes[w].Discard(); // nothing of a failed step is kept
             throw;
         }
         finally
         {
             step.Dispose();
         }
+        if (host) DeferredWrites.CommitInOrder(plan.Count == _writes.Count ? _writes : _writes.GetRange(0, plan.Count));
         var losses = new (string, float)[plan.Count];
-        for (int t = 0; t < plan.Count; t++)
-        {
-            if (host && t > 0) _writes[t - 1].Commit();
-            losses[t] = (plan[t].Role, step.Losses[t]);
-        }
+        for (int t = 0; t < plan.Count; t++) losses[t] = (plan[t].Role, step.Losses[t]);
         return losses;
     }
 
-    // Lane 0 is the caller (inside the trainer's arena scope) and always runs task 0, whose gradients go straight into
-    // the parameters; then every lane takes the next task in the step's order until none is left.
+    // Lane 0 is the caller and always starts with task 0 (the largest of a sandwich step); then every lane takes the
+    // next task in the step's order until none is left.
     private void RunLane(StepState step, int lane)
     {
         using var arenaScope = lane == 0 ? default : _laneArenas[lane - 1].Begin();
@@ -115,7 +112,7 @@ internal sealed class StepTaskRunner(IArchNetwork network, FrozenTeacher? teache
                 teacherLogits = source >= 0 ? step.WaitForTeacher(source) : FrozenTeacherLogits(step);
                 if (teacherLogits is null) return; // its teacher failed: that earlier failure is the one reported
             }
-            var writes = step.Host && t > 0 ? _writes[t - 1] : null;
+            var writes = step.Host ? _writes[t] : null;
             using var writesScope = writes is null ? default : writes.Activate();
             var dropout = task.UseDropout ? StreamSeeds.Create(options.Seed, StreamSeeds.Dropout, step.Index * 64 + t) : null;
             var logits = network.Forward(step.Features, task.Config, dropout);
@@ -132,6 +129,10 @@ internal sealed class StepTaskRunner(IArchNetwork network, FrozenTeacher? teache
         catch (Exception e)
         {
             step.Errors[t] = e;
+        }
+        finally
+        {
+            // Never leave a student waiting: a teacher that failed, or whose own teacher failed, publishes nothing.
             if (task.IsTeacher) step.PublishTeacher(t, null);
         }
     }

@@ -73,6 +73,36 @@ public class DeferredWritesTests
     }
 
     [Fact]
+    public void Committing_in_one_pass_gives_the_bits_of_successive_commits()
+    {
+        // Leaves of odd sizes (one spans several of the pass's blocks), touched by some objects and not others.
+        var big = Weight(7, 33, 71);
+        var small = Weight(8, 3, 7);
+        var bn = new BatchNorm2d(3);
+        var xs = Enumerable.Range(0, 3).Select(i => Tensor.Randn(new Random(30 + i), 1f, 9, 33)).ToArray();
+        var xSmall = Tensor.Randn(new Random(40), 1f, 5, 3);
+        var batch = Tensor.Randn(new Random(41), 1f, 2, 3, 1, 7);
+        (float[] Big, float[] Small, float[] Mean) Round(Action<DeferredWrites[]> commit)
+        {
+            big.ZeroGrad();
+            small.ZeroGrad();
+            var writes = new[] { new DeferredWrites(), new DeferredWrites(), new DeferredWrites() };
+            using (writes[0].Activate()) { Task(big, xs[0]); bn.Forward(batch); }
+            using (writes[1].Activate()) Task(small, xSmall);
+            using (writes[2].Activate()) { Task(big, xs[2]); Task(small, xSmall); bn.Forward(batch); }
+            commit(writes);
+            return (big.Grad!.Data.ToArray(), small.Grad!.Data.ToArray(), bn.RunningMean.Data.ToArray());
+        }
+        var (bigOne, smallOne, meanOne) = Round(w => { foreach (var x in w) x.Commit(); });
+        bn.RunningMean.Span.Clear();
+        bn.RunningVar.Span.Fill(1f);
+        var (bigAll, smallAll, meanAll) = Round(w => DeferredWrites.CommitInOrder(w));
+        Assert.Equal(bigOne, bigAll);
+        Assert.Equal(smallOne, smallAll);
+        Assert.Equal(meanOne, meanAll);
+    }
+
+    [Fact]
     public void Batch_norm_running_updates_wait_for_the_commit_and_then_apply_in_order()
     {
         var direct = new BatchNorm2d(3);

@@ -75,6 +75,10 @@ public class ConcurrentTasksTests
         var e = Assert.Throws<NonFiniteLossException>(() => trainer.AccumulateGradients(data.Features, data.Targets, 0));
         Assert.Equal("sandwich/smallest", e.LossName); // task 1 of 4: the lowest failing index, as the sequential loop
         Assert.Equal(0, trainer.Optimizer.StepCount);
+        // No task's batch-norm running statistics were applied, not even those of the largest (task 0), which succeeded.
+        var fresh = TinySupernet.Build(3).StateDict().ToDictionary(s => s.Name, s => s.Tensor.Data.ToArray());
+        foreach (var (name, t) in net.Module.StateDict())
+            Assert.True(fresh[name].SequenceEqual(t.Data), $"{name} changed in a failed step");
 
         // The same step again on the same trainer, healthy: the same gradients as a fresh trainer's. Had the failed
         // step's deferred gradients (of the random sub-networks that did not fail) been kept, they would be added twice.
@@ -111,5 +115,37 @@ public class ConcurrentTasksTests
         {
             dir.Delete(recursive: true);
         }
+    }
+
+    /// <summary>a (labels, teacher) -> b (labels + kd from a, itself a teacher) -> c (learns from b).</summary>
+    private sealed class TeacherChain : ITrainingStrategy
+    {
+        public string Name => "chain";
+        public bool NeedsFrozenTeacher => false;
+        public IReadOnlyList<TrainingPhase> Phases(ArchSpace space, int epochs) => [new("main", epochs, 1f, space, ["a", "b", "c"])];
+        public string Describe() => Name;
+
+        public IReadOnlyList<SubnetTask> Plan(TrainingPhase phase, Random sampling) =>
+        [
+            new("a", ArchConfig.Max(phase.Space), SubnetTarget.Labels, IsTeacher: true, UseDropout: false),
+            new("b", ArchConfig.Min(phase.Space), SubnetTarget.LabelsAndTeacher, IsTeacher: true, UseDropout: false),
+            new("c", ArchConfig.Min(phase.Space), SubnetTarget.Teacher, IsTeacher: false, UseDropout: false),
+        ];
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public async Task A_failed_teacher_whose_student_is_itself_a_teacher_fails_the_step_instead_of_hanging_it(int threads)
+    {
+        var space = TinySupernet.Space;
+        var data = new TrainingTestData(4, space.Classes, seed: 2);
+        var net = new ObservedNetwork(TinySupernet.Build(3)) { Poisoned = ArchConfig.Max(space) };
+        var trainer = new Trainer(net, new TeacherChain(), new TrainerOptions { Epochs = 1, BatchSize = 4, Seed = 1, Threads = threads });
+        var step = Task.Run(() => trainer.AccumulateGradients(data.Features, data.Targets, 0));
+        var finished = await Task.WhenAny(step, Task.Delay(TimeSpan.FromSeconds(60)));
+        Assert.True(ReferenceEquals(finished, step), "the step hung");
+        var e = await Assert.ThrowsAsync<NonFiniteLossException>(() => step);
+        Assert.Equal("chain/a", e.LossName);
     }
 }
