@@ -15,8 +15,8 @@ namespace AecOfa.Nas.Training;
 /// update. Every task writes its gradients and BN running updates into its own <see cref="DeferredWrites"/>, committed
 /// in task order after all have finished, so the result has the same bits with one lane or several and whichever lane
 /// ran which task (at one lane the same buffers and order are used). The cost: one private gradient buffer per
-/// parameter per task (a 4-task sandwich holds 4 copies of the parameters' size), cleared and added once per step. A student waits for the forward of the step's in-place teacher, or computes the
-/// frozen teacher's logits once for all. Every task runs even when one fails; the first failing task in plan order is
+/// parameter per task (a 4-task sandwich holds 4 copies of the parameters' size), cleared and added once per step.
+/// A student waits for the forward of the step's in-place teacher, or computes the frozen teacher's logits once. Every task runs even when one fails; the first failing task in plan order is
 /// reported (as the sequential loop would), and nothing of a failed step is committed.
 /// </summary>
 internal sealed class StepTaskRunner(IArchNetwork network, FrozenTeacher? teacher, TrainerOptions options)
