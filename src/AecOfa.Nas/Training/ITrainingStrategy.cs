@@ -4,8 +4,9 @@ namespace AecOfa.Nas.Training;
 
 /// <summary>
 /// Decides which sub-networks one training step trains and with what targets, phase by phase; nothing else. The
-/// <see cref="Trainer"/> runs the tasks in order on the same batch, accumulates their gradients and makes one
-/// optimizer update.
+/// <see cref="Trainer"/> runs the tasks on the same batch (concurrently on the host when it has threads to spare; a
+/// student waits for the forward of the last earlier task marked <see cref="SubnetTask.IsTeacher"/>), sums their
+/// gradients in plan order and makes one optimizer update.
 /// </summary>
 public interface ITrainingStrategy
 {
