@@ -51,19 +51,7 @@ public sealed class DeferredWrites
     /// Adds every pending gradient into its leaf's gradient (allocated as usual when the leaf has none yet), then
     /// applies the queued running-statistics updates in queue order, and empties this object for the next round.
     /// </summary>
-    public void Commit()
-    {
-        if (t_current is not null || Volatile.Read(ref _activeThread) != -1)
-            throw new InvalidOperationException("DeferredWrites.Commit: close every deferred-writes scope on this thread, and this object's, first.");
-        foreach (var (leaf, buffer) in _touched)
-        {
-            var grad = leaf.GradForAccumulate();
-            TensorPrimitives.Add(grad, buffer, grad);
-        }
-        foreach (var u in _updates)
-            BatchNormBatchStats.UpdateRunning(u.Count, u.Mean, u.M2, u.RunningMean.Span[..u.Channels], u.RunningVar.Span[..u.Channels], u.Momentum);
-        Reset();
-    }
+    public void Commit() => CommitInOrder([this]);
 
     /// <summary>
     /// Commits every object of <paramref name="writes"/> in list order, with the bits of successive <see cref="Commit"/>
@@ -74,9 +62,8 @@ public sealed class DeferredWrites
     public static void CommitInOrder(IReadOnlyList<DeferredWrites> writes)
     {
         ArgumentNullException.ThrowIfNull(writes);
-        if (t_current is not null) throw new InvalidOperationException("DeferredWrites.CommitInOrder: close every deferred-writes scope on this thread first.");
-        foreach (var w in writes)
-            if (Volatile.Read(ref w._activeThread) != -1) throw new InvalidOperationException("DeferredWrites.CommitInOrder: close the scopes first.");
+        if (t_current is not null || writes.Any(w => Volatile.Read(ref w._activeThread) != -1))
+            throw new InvalidOperationException("DeferredWrites: close every deferred-writes scope on this thread, and those of the objects committed, first.");
         var order = new List<Tensor>();
         var buffers = new Dictionary<Tensor, List<float[]>>(ReferenceEqualityComparer.Instance);
         foreach (var w in writes)

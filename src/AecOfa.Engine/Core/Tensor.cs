@@ -156,11 +156,14 @@ public partial class Tensor
     /// <summary>Sets the gradient to null (it is allocated again on the next backward).</summary>
     public void ZeroGrad() => Grad = null;
 
+    /// <summary>Where a host leaf's gradient goes instead of <see cref="Grad"/>: the thread's open deferred writes
+    /// (concurrent training tasks), or null.</summary>
+    private DeferredWrites? DeferredLeafGradients => GradFn is null && _deviceBuffer is null ? DeferredWrites.Current : null;
+
     /// <summary>Returns the gradient buffer, allocating zeros the first time; backward functions add into it.</summary>
     public Span<float> GradForAccumulate()
     {
-        // A leaf's gradient goes to the thread's deferred writes when a scope is open (concurrent training tasks).
-        if (GradFn is null && _deviceBuffer is null && DeferredWrites.Current is { } writes) return writes.Gradient(this, zeroed: true, out _);
+        if (DeferredLeafGradients is { } writes) return writes.Gradient(this, zeroed: true, out _);
         if (Grad is null)
         {
             if (_deviceBuffer is not null) ThrowHostGradientOfDeviceTensor();
@@ -182,7 +185,7 @@ public partial class Tensor
     /// </summary>
     internal Span<float> GradForWrite(out bool accumulate)
     {
-        if (GradFn is null && _deviceBuffer is null && DeferredWrites.Current is { } writes) return writes.Gradient(this, zeroed: false, out accumulate);
+        if (DeferredLeafGradients is { } writes) return writes.Gradient(this, zeroed: false, out accumulate);
         accumulate = Grad is not null;
         if (Grad is null)
         {

@@ -44,7 +44,7 @@ internal sealed class StepTaskRunner(IArchNetwork network, FrozenTeacher? teache
             while (_writes.Count < plan.Count) _writes.Add(new DeferredWrites());
             while (_laneArenas.Count < lanes - 1) _laneArenas.Add(new TensorArena());
         }
-        var step = new StepState(plan, features, targets, stepIndex, guardPrefix, device, host, concurrent: lanes > 1) { Order = TakeOrder(plan, lanes) };
+        var step = new StepState(plan, features, targets, stepIndex, guardPrefix, device, concurrent: lanes > 1) { Order = TakeOrder(plan, lanes) };
         // Another trainer of the process holding the lane threads: this step's tasks run on the calling thread alone.
         try
         {
@@ -112,7 +112,7 @@ internal sealed class StepTaskRunner(IArchNetwork network, FrozenTeacher? teache
                 teacherLogits = source >= 0 ? step.WaitForTeacher(source) : FrozenTeacherLogits(step);
                 if (teacherLogits is null) return; // its teacher failed: that earlier failure is the one reported
             }
-            var writes = step.Host ? _writes[t] : null;
+            var writes = step.Device.IsCpu ? _writes[t] : null;
             using var writesScope = writes is null ? default : writes.Activate();
             var dropout = task.UseDropout ? StreamSeeds.Create(options.Seed, StreamSeeds.Dropout, step.Index * 64 + t) : null;
             var logits = network.Forward(step.Features, task.Config, dropout);
@@ -158,14 +158,14 @@ internal sealed class StepTaskRunner(IArchNetwork network, FrozenTeacher? teache
         return -1;
     }
 
-    private sealed class StepState(IReadOnlyList<SubnetTask> plan, Tensor features, Tensor targets, long index, string guardPrefix, ComputeDevice device, bool host, bool concurrent) : IDisposable
+    private sealed class StepState(IReadOnlyList<SubnetTask> plan, Tensor features, Tensor targets, long index, string guardPrefix, ComputeDevice device, bool concurrent) : IDisposable
     {
         public readonly IReadOnlyList<SubnetTask> Plan = plan;
         public readonly Tensor Features = features, Targets = targets;
         public readonly long Index = index;
         public readonly string GuardPrefix = guardPrefix;
         public readonly ComputeDevice Device = device;
-        public readonly bool Host = host, Concurrent = concurrent;
+        public readonly bool Concurrent = concurrent;
         public readonly float[] Losses = new float[plan.Count];
         public readonly Exception?[] Errors = new Exception?[plan.Count];
         public readonly object FrozenLock = new();
