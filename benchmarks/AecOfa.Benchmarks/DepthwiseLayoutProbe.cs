@@ -27,6 +27,7 @@ public static class DepthwiseLayoutProbe
             (8, 32, 51, 1), (48, 32, 51, 2), (48, 16, 26, 1), (48, 16, 26, 2), (96, 8, 13, 1), (96, 8, 13, 2),
             (144, 4, 7, 1), (192, 4, 7, 1), (192, 4, 7, 2), (240, 2, 4, 1), (24, 16, 26, 1), (24, 8, 13, 1),
         };
+        WarmUp(batch, threads);
         Console.WriteLine($"batch {batch}, {threads} thread(s); ms per call (thread CPU, best of 5); ratio = planar / channels-last");
         Console.WriteLine("layer (C HxW s k)  fwd planar   fwd CL  ratio | bwd planar   CL  ratio | input grad P / CL | weight grad P / CL | auto");
         foreach (var (c, h, w, s) in layers)
@@ -51,6 +52,32 @@ public static class DepthwiseLayoutProbe
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"{c,4} {h,2}x{w,-3} s{s} k{k}  {fp,8:F3} {fc,8:F3} {fp / fc,6:F2} | {bp,8:F3} {bc,8:F3} {bp / bc,6:F2} | {xp,8:F3} {xc,8:F3} | {wp,8:F3} {wc,8:F3} | {(DepthwiseConv.UseChannelsLast(g) ? "CL" : "planar")}"));
             }
+    }
+
+    /// <summary>
+    /// Every path's kernels through the tiered JIT before anything is timed: a kernel's first calls run unoptimized
+    /// code (seconds of it for generic block kernels), which made the first rows of the table meaningless.
+    /// </summary>
+    private static void WarmUp(int batch, int threads)
+    {
+        foreach (var (c, h, w, s) in new[] { (8, 16, 26, 1), (8, 16, 26, 2) })
+            foreach (int k in new[] { 3, 5, 7 })
+            {
+                var g = ConvGeometry.Square(batch, c, c, h, w, k, s, k / 2, c);
+                var x = new float[batch * c * h * w];
+                var wt = new float[c * k * k];
+                var gy = new float[batch * c * g.OutH * g.OutW];
+                var y = new float[gy.Length];
+                var gx = new float[x.Length];
+                var gw = new float[wt.Length];
+                for (int i = 0; i < 40; i++)
+                    foreach (var path in new[] { DepthwiseConvPath.Planar, DepthwiseConvPath.ChannelsLast })
+                    {
+                        DepthwiseConv.Forward(g, x, wt, y, DepthwiseConvIsa.Auto, threads, path);
+                        DepthwiseConv.Backward(g, x, gy, wt, gx, gw, DepthwiseConvIsa.Auto, threads, path, gxAccumulate: false);
+                    }
+            }
+        Thread.Sleep(300); // the JIT's background tier-up
     }
 
     private static double Time(Action action)

@@ -49,6 +49,7 @@ public static unsafe partial class DepthwiseConv
                         }
                     current = c;
                 }
+                PrefetchNextBand(p + count, p1, nb, ch, band, gy, planeOut, gx, planeIn);
                 if (!accumulate)
                     for (int s = 0; s < count; s++) gx.Slice(((n + s) * ch + c) * planeIn, planeIn).Clear();
                 for (int s = 0; s < count; s++)
@@ -85,7 +86,7 @@ public static unsafe partial class DepthwiseConv
                         var phOff = offs.Slice(ph * taps, counts[ph]);
                         if (phases == 1 && isa == DepthwiseConvIsa.Vector512 && hq >= 2
                             && DepthwiseConvFlatKernels.IsGrid(phOff, g.KernelH, g.KernelW, lay.RowStride))
-                            DepthwiseConvFlatKernels.CorrelateGridRowPairsV512(buf, dst, hq, lay.RowStride, phOff,
+                            DepthwiseConvFlatKernels.CorrelateGridRowPairsV512(buf, dst, hq, lay.RowStride, (count - 1) * lay.PlanePitch + wq, phOff,
                                 wts.Slice(ph * taps, counts[ph]), g.KernelH, g.KernelW);
                         else
                             DepthwiseConvFlatKernels.Correlate(isa, buf, dst, hq * lay.RowStride, phOff, wts.Slice(ph * taps, counts[ph]));

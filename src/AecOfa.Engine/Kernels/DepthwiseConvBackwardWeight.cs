@@ -74,6 +74,13 @@ public static unsafe partial class DepthwiseConv
                 for (int n = 0; n < nb; n += band)
                 {
                     int count = Math.Min(band, nb - n);
+                    int nextN = n + band < nb ? n + band : 0, nextC = n + band < nb ? c : c + 1;
+                    if (nextC < c1) // the next band's planes (see PlanePrefetch)
+                    {
+                        int nextCount = Math.Min(band, nb - nextN);
+                        PlanePrefetch.Planes(x, (long)nextN * ch + nextC, ch, nextCount, planeIn);
+                        PlanePrefetch.Planes(gy, (long)nextN * ch + nextC, ch, nextCount, planeOut);
+                    }
                     for (int s = 0; s < band; s++)
                     {
                         int col = s * lay.PlanePitch;

@@ -132,73 +132,105 @@ internal static class DepthwiseConvFlatKernels
     /// <summary>
     /// <see cref="Correlate"/> for grid taps (see <see cref="IsGrid"/>), Vector512, two output rows at a time: the x
     /// vector at grid row r feeds tap row r of the upper output row and tap row r - 1 of the lower one, so most loads
-    /// serve two FMAs. Same FMA chain per output as Correlate (taps in offset order from 0), so bitwise identical.
-    /// dst needs RowStride + 64 slack past rows * RowStride, src the same past the last tap.
+    /// serve two FMAs. Only columns [0, <paramref name="cols"/>) of each row are computed (rounded up to 16): a band's
+    /// valid outputs end before its trailing padding, and computing whole 64-column blocks past them measured a third
+    /// of the FMAs on 8x13 maps. Blocks are 64 columns, the last one 16, 32 or 48. Same FMA chain per output as
+    /// Correlate (taps in offset order from 0), so bitwise identical. dst needs RowStride + 64 slack past
+    /// rows * RowStride, src the same past the last tap.
     /// </summary>
-    internal static void CorrelateGridRowPairsV512(ReadOnlySpan<float> src, Span<float> dst, int rows, int rowStride,
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // its block instantiations are only fast once optimized
+    internal static void CorrelateGridRowPairsV512(ReadOnlySpan<float> src, Span<float> dst, int rows, int rowStride, int cols,
         ReadOnlySpan<int> off, ReadOnlySpan<float> w, int kh, int kw)
     {
-        int blocks = (rowStride + 63) / 64;
+        if (cols < 1 || cols > rowStride) throw new ArgumentOutOfRangeException(nameof(cols), cols, $"must be in [1, rowStride = {rowStride}].");
         if (dst.Length < (rows + 1) * rowStride + 64 || src.Length < off[^1] + (rows + 1) * rowStride + 64)
             throw new ArgumentException("CorrelateGridRowPairsV512: buffers too short for the layout.");
-        ref float s = ref MemoryMarshal.GetReference(src);
-        ref float d = ref MemoryMarshal.GetReference(dst);
-        ref float wRef = ref MemoryMarshal.GetReference(w);
-        nuint rs = (nuint)rowStride, off0 = (nuint)off[0];
+        int vectors = (cols + 15) / 16, full = vectors / 4, tail = vectors % 4;
+        var k = new GridKernel(ref MemoryMarshal.GetReference(src), ref MemoryMarshal.GetReference(dst), ref MemoryMarshal.GetReference(w),
+            (nuint)rowStride, (nuint)off[0], kh, kw);
         int i = 0;
         for (; i + 1 < rows; i += 2)
         {
             // Blocks right to left: a block's overrun past the row end lands on columns a later (lower-index) block
             // of the lower row rewrites, or on the next pair's rows.
-            for (int bj = blocks - 1; bj >= 0; bj--)
+            nuint row = (nuint)(i * rowStride), last = row + (nuint)(full * 64);
+            switch (tail)
             {
-                nuint o = (nuint)(i * rowStride + bj * 64);
-                Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default;
-                Vector512<float> b0 = default, b1 = default, b2 = default, b3 = default;
-                nuint p = o + off0;
-                for (int v = 0; v < kw; v++) // grid row 0: upper output only
-                {
-                    var wt = Vector512.Create(Unsafe.Add(ref wRef, v));
-                    nuint q = p + (nuint)v;
-                    a0 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref s, q), wt, a0);
-                    a1 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref s, q + 16), wt, a1);
-                    a2 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref s, q + 32), wt, a2);
-                    a3 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref s, q + 48), wt, a3);
-                }
-                for (int r = 1; r < kh; r++) // grid rows 1 .. kh-1: both outputs
-                {
-                    nuint pr = p + (nuint)r * rs;
-                    for (int v = 0; v < kw; v++)
-                    {
-                        var wt = Vector512.Create(Unsafe.Add(ref wRef, r * kw + v));
-                        var wb = Vector512.Create(Unsafe.Add(ref wRef, (r - 1) * kw + v));
-                        nuint q = pr + (nuint)v;
-                        var x0 = Vector512.LoadUnsafe(ref s, q);
-                        var x1 = Vector512.LoadUnsafe(ref s, q + 16);
-                        var x2 = Vector512.LoadUnsafe(ref s, q + 32);
-                        var x3 = Vector512.LoadUnsafe(ref s, q + 48);
-                        a0 = Vector512.FusedMultiplyAdd(x0, wt, a0); b0 = Vector512.FusedMultiplyAdd(x0, wb, b0);
-                        a1 = Vector512.FusedMultiplyAdd(x1, wt, a1); b1 = Vector512.FusedMultiplyAdd(x1, wb, b1);
-                        a2 = Vector512.FusedMultiplyAdd(x2, wt, a2); b2 = Vector512.FusedMultiplyAdd(x2, wb, b2);
-                        a3 = Vector512.FusedMultiplyAdd(x3, wt, a3); b3 = Vector512.FusedMultiplyAdd(x3, wb, b3);
-                    }
-                }
-                nuint pk = p + (nuint)kh * rs;
-                for (int v = 0; v < kw; v++) // grid row kh: lower output only
-                {
-                    var wb = Vector512.Create(Unsafe.Add(ref wRef, (kh - 1) * kw + v));
-                    nuint q = pk + (nuint)v;
-                    b0 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref s, q), wb, b0);
-                    b1 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref s, q + 16), wb, b1);
-                    b2 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref s, q + 32), wb, b2);
-                    b3 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref s, q + 48), wb, b3);
-                }
-                a0.StoreUnsafe(ref d, o); a1.StoreUnsafe(ref d, o + 16); a2.StoreUnsafe(ref d, o + 32); a3.StoreUnsafe(ref d, o + 48);
-                b0.StoreUnsafe(ref d, o + rs); b1.StoreUnsafe(ref d, o + rs + 16); b2.StoreUnsafe(ref d, o + rs + 32); b3.StoreUnsafe(ref d, o + rs + 48);
+                case 1: RowPairBlock<One>(k, last); break;
+                case 2: RowPairBlock<Two>(k, last); break;
+                case 3: RowPairBlock<Three>(k, last); break;
             }
+            for (int bj = full - 1; bj >= 0; bj--) RowPairBlock<Four>(k, row + (nuint)(bj * 64));
         }
         if (i < rows) // odd row count: the last row alone
-            CorrelateV512(src.Slice(i * rowStride), dst.Slice(i * rowStride), (rowStride + 15) / 16, off, w);
+            CorrelateV512(src.Slice(i * rowStride), dst.Slice(i * rowStride), vectors, off, w);
+    }
+
+    /// <summary>What every block of <see cref="CorrelateGridRowPairsV512"/> reads: the buffers and the grid.</summary>
+    private readonly ref struct GridKernel(ref float src, ref float dst, ref float w, nuint rowStride, nuint off0, int kh, int kw)
+    {
+        public readonly ref float Src = ref src, Dst = ref dst, W = ref w;
+        public readonly nuint RowStride = rowStride, Off0 = off0;
+        public readonly int Kh = kh, Kw = kw;
+    }
+
+    /// <summary>Vectors per block, a constant of each instantiation (the JIT drops the unused accumulators).</summary>
+    private interface IBlockVectors { static abstract int Count { get; } }
+    private struct One : IBlockVectors { public static int Count => 1; }
+    private struct Two : IBlockVectors { public static int Count => 2; }
+    private struct Three : IBlockVectors { public static int Count => 3; }
+    private struct Four : IBlockVectors { public static int Count => 4; }
+
+    /// <summary>One block of TN.Count vectors at flat output o of the upper row and o + RowStride of the lower one.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void RowPairBlock<TN>(in GridKernel k, nuint o) where TN : struct, IBlockVectors
+    {
+        ref float s = ref k.Src;
+        ref float wRef = ref k.W;
+        int kh = k.Kh, kw = k.Kw;
+        nuint rs = k.RowStride;
+        Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default;
+        Vector512<float> b0 = default, b1 = default, b2 = default, b3 = default;
+        nuint p = o + k.Off0;
+        for (int v = 0; v < kw; v++) // grid row 0: upper output only
+        {
+            var wt = Vector512.Create(Unsafe.Add(ref wRef, v));
+            nuint q = p + (nuint)v;
+            a0 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref s, q), wt, a0);
+            if (TN.Count > 1) a1 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref s, q + 16), wt, a1);
+            if (TN.Count > 2) a2 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref s, q + 32), wt, a2);
+            if (TN.Count > 3) a3 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref s, q + 48), wt, a3);
+        }
+        for (int r = 1; r < kh; r++) // grid rows 1 .. kh-1: both outputs
+        {
+            nuint pr = p + (nuint)r * rs;
+            for (int v = 0; v < kw; v++)
+            {
+                var wt = Vector512.Create(Unsafe.Add(ref wRef, r * kw + v));
+                var wb = Vector512.Create(Unsafe.Add(ref wRef, (r - 1) * kw + v));
+                nuint q = pr + (nuint)v;
+                var x0 = Vector512.LoadUnsafe(ref s, q);
+                a0 = Vector512.FusedMultiplyAdd(x0, wt, a0); b0 = Vector512.FusedMultiplyAdd(x0, wb, b0);
+                if (TN.Count > 1) { var x1 = Vector512.LoadUnsafe(ref s, q + 16); a1 = Vector512.FusedMultiplyAdd(x1, wt, a1); b1 = Vector512.FusedMultiplyAdd(x1, wb, b1); }
+                if (TN.Count > 2) { var x2 = Vector512.LoadUnsafe(ref s, q + 32); a2 = Vector512.FusedMultiplyAdd(x2, wt, a2); b2 = Vector512.FusedMultiplyAdd(x2, wb, b2); }
+                if (TN.Count > 3) { var x3 = Vector512.LoadUnsafe(ref s, q + 48); a3 = Vector512.FusedMultiplyAdd(x3, wt, a3); b3 = Vector512.FusedMultiplyAdd(x3, wb, b3); }
+            }
+        }
+        nuint pk = p + (nuint)kh * rs;
+        for (int v = 0; v < kw; v++) // grid row kh: lower output only
+        {
+            var wb = Vector512.Create(Unsafe.Add(ref wRef, (kh - 1) * kw + v));
+            nuint q = pk + (nuint)v;
+            b0 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref s, q), wb, b0);
+            if (TN.Count > 1) b1 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref s, q + 16), wb, b1);
+            if (TN.Count > 2) b2 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref s, q + 32), wb, b2);
+            if (TN.Count > 3) b3 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref s, q + 48), wb, b3);
+        }
+        ref float d = ref k.Dst;
+        a0.StoreUnsafe(ref d, o); b0.StoreUnsafe(ref d, o + rs);
+        if (TN.Count > 1) { a1.StoreUnsafe(ref d, o + 16); b1.StoreUnsafe(ref d, o + rs + 16); }
+        if (TN.Count > 2) { a2.StoreUnsafe(ref d, o + 32); b2.StoreUnsafe(ref d, o + rs + 32); }
+        if (TN.Count > 3) { a3.StoreUnsafe(ref d, o + 48); b3.StoreUnsafe(ref d, o + rs + 48); }
     }
 
     private static void CorrelateScalar(ReadOnlySpan<float> src, Span<float> dst, int length, ReadOnlySpan<int> off, ReadOnlySpan<float> w)

@@ -42,10 +42,12 @@ public static unsafe partial class DepthwiseConv
                 int c = p / nb, n = p % nb;
                 int count = Math.Min(band, Math.Min(nb - n, p1 - p));
                 if (c != current) { w.Slice(c * taps, taps).CopyTo(wt); current = c; }
+                PrefetchNextBand(p + count, p1, nb, ch, band, x, planeIn, y, planeOut);
                 for (int s = 0; s < count; s++)
                     lay.Scatter(g, x.Slice(((n + s) * ch + c) * planeIn, planeIn), buf, s, rowOff, colOff);
                 // A partly filled band computes stale slots as garbage; valid outputs never read them.
-                if (rowPairs) DepthwiseConvFlatKernels.CorrelateGridRowPairsV512(buf, dst, oh, lay.RowStride, off, wt, g.KernelH, g.KernelW);
+                if (rowPairs) // only the columns up to the band's last valid output
+                    DepthwiseConvFlatKernels.CorrelateGridRowPairsV512(buf, dst, oh, lay.RowStride, (count - 1) * lay.PlanePitch + ow, off, wt, g.KernelH, g.KernelW);
                 else DepthwiseConvFlatKernels.Correlate(isa, buf, dst, lay.OutLength, off, wt);
                 for (int s = 0; s < count; s++)
                 {
@@ -61,5 +63,14 @@ public static unsafe partial class DepthwiseConv
             ArrayPool<int>.Shared.Return(iArr);
             ArrayPool<float>.Shared.Return(fArr);
         }
+    }
+
+    /// <summary>Asks for the input and output planes of the band after the one at hand (see <see cref="PlanePrefetch"/>).</summary>
+    private static void PrefetchNextBand(int next, int p1, int nb, int ch, int band, ReadOnlySpan<float> src, int srcPlane, ReadOnlySpan<float> dst, int dstPlane)
+    {
+        if (next >= p1) return;
+        int c = next / nb, n = next % nb, count = Math.Min(band, Math.Min(nb - n, p1 - next));
+        PlanePrefetch.Planes(src, (long)n * ch + c, ch, count, srcPlane);
+        PlanePrefetch.Planes(dst, (long)n * ch + c, ch, count, dstPlane);
     }
 }

@@ -40,8 +40,12 @@ internal readonly struct DepthwiseForwardLayout
     }
 
     /// <summary>
-    /// How many planes to put side by side: narrow planes (pitch under 48 columns) go into bands about 160 columns
-    /// wide, balanced over the batch; wide planes stay alone (banding them measured slower at k = 3).
+    /// How many planes to put side by side: narrow planes (pitch under 48 columns) go into bands of at most about 160
+    /// columns; wide planes stay alone (banding them measured slower at k = 3). Among the band sizes allowed, the one
+    /// that computes the fewest columns for the whole batch (bands x row stride rounded up to a vector) wins, the widest
+    /// on ties: the kernels compute whole vectors of every band row, so a band 148 columns wide costs as much as one of
+    /// 160, and a last band holding few planes costs as much as a full one (32 clips of 16x26 at k = 7: 7 bands of 5 cost
+    /// 1120 columns, 8 bands of 4 cost 1024).
     /// </summary>
     public static int ChooseBandPlanes(in ConvGeometry g)
     {
@@ -49,8 +53,14 @@ internal readonly struct DepthwiseForwardLayout
         if (pitch >= 48) return 1;
         // A strided band holds StrideH * StrideW phase images: keep the whole buffer L1-sized.
         int max = Math.Clamp(160 / (g.StrideH * g.StrideW) / pitch, 1, g.Batch);
-        int bands = (g.Batch + max - 1) / max;
-        return (g.Batch + bands - 1) / bands;
+        int best = 1;
+        long bestCost = long.MaxValue;
+        for (int b = 1; b <= max; b++)
+        {
+            long cost = (long)((g.Batch + b - 1) / b) * ((new DepthwiseForwardLayout(g, b).RowStride + 15) & ~15);
+            if (cost <= bestCost) { best = b; bestCost = cost; }
+        }
+        return best;
     }
 
     /// <summary>Flat offset of tap (u, v), for taps in row-major order (t = u * KernelW + v).</summary>

@@ -54,6 +54,55 @@ public static unsafe class RowDotProducts
         }
     }
 
+    /// <summary>
+    /// The same sums fed one batch item at a time, for a caller that has the item's rows in cache for another
+    /// product (the 1x1 input gradient): <see cref="Add"/> items 0, 1, ... in order, then <see cref="AddInto"/>. Each
+    /// item runs exactly the operations <see cref="Accumulate"/> runs for it, in the same order, so the result has the
+    /// same bits as <see cref="Accumulate"/> over the whole batch. Single-threaded; needs Vector256 hardware.
+    /// </summary>
+    public sealed class ItemAccumulator : IDisposable
+    {
+        private readonly int _cout, _cin, _hw;
+        private float[]? _acc, _tail;
+
+        public ItemAccumulator(int cout, int cin, int hw)
+        {
+            if (cout < 1 || cin < 1 || hw < 1) throw new ArgumentException($"RowDotProducts.ItemAccumulator: invalid sizes cout={cout} cin={cin} hw={hw}.");
+            if (!Vector256.IsHardwareAccelerated) throw new PlatformNotSupportedException("RowDotProducts.ItemAccumulator needs Vector256 hardware; use Accumulate.");
+            (_cout, _cin, _hw) = (cout, cin, hw);
+            int pairs = cout * cin;
+            _acc = ArrayPool<float>.Shared.Rent(pairs * Lanes);
+            _tail = ArrayPool<float>.Shared.Rent(pairs);
+            Array.Clear(_acc, 0, pairs * Lanes);
+            Array.Clear(_tail, 0, pairs);
+        }
+
+        /// <summary>Adds one item: gyItem (cout, hw) against xItem (cin, hw).</summary>
+        public void Add(ReadOnlySpan<float> gyItem, ReadOnlySpan<float> xItem)
+        {
+            ObjectDisposedException.ThrowIf(_acc is null, this);
+            if (gyItem.Length < (long)_cout * _hw || xItem.Length < (long)_cin * _hw)
+                throw new ArgumentException($"RowDotProducts.ItemAccumulator: items of {gyItem.Length} and {xItem.Length} elements, need {_cout}x{_hw} and {_cin}x{_hw}.");
+            fixed (float* pg = gyItem, px = xItem, pa = _acc, pt = _tail)
+                ItemGroups(pg, px, 0, (_cout + 3) / 4, _cout, _cin, _hw, pa, pt);
+        }
+
+        /// <summary>c (cout, cin) += the sums so far.</summary>
+        public void AddInto(Span<float> c)
+        {
+            ObjectDisposedException.ThrowIf(_acc is null, this);
+            if (c.Length < _cout * _cin) throw new ArgumentException($"RowDotProducts.ItemAccumulator: c has {c.Length} elements, needs {_cout * _cin}.");
+            fixed (float* pa = _acc, pt = _tail) AddScratchInto(pa, pt, _cout * _cin, c);
+        }
+
+        public void Dispose()
+        {
+            if (_acc is not null) ArrayPool<float>.Shared.Return(_acc);
+            if (_tail is not null) ArrayPool<float>.Shared.Return(_tail);
+            _acc = _tail = null;
+        }
+    }
+
     private static void GroupRange(in ParallelChunks.Args a, int g0, int g1)
     {
         int batch = a.I0, cout = a.I1, cin = a.I2, hw = a.I3;

@@ -43,6 +43,11 @@ public static partial class TensorOps
                 var gx = x.RequiresGrad ? x.GradForWrite(out accumulate) : default;
                 PointwiseBackwardBatched(g, x.Span, w.Span, gy, gx, w.RequiresGrad ? w.GradForAccumulate() : default, accumulate);
             }
+            else if (IsPointwise(g) && x.RequiresGrad && w.RequiresGrad && UsePointwiseFusedBackward())
+            {
+                var gx = x.GradForWrite(out bool accumulate);
+                PointwiseBackwardPerClipFused(g, x.Span, w.Span, gy, gx, accumulate, w.GradForAccumulate());
+            }
             else
             {
                 if (x.RequiresGrad && IsPointwise(g))

@@ -37,6 +37,32 @@ public static partial class TensorOps
     }
 
     /// <summary>
+    /// Whether a large-map 1x1 backward takes both gradients clip by clip (<see cref="PointwiseBackwardPerClipFused"/>):
+    /// on one thread (training lanes run single-threaded tasks), where the two-pass path would split nothing anyway.
+    /// </summary>
+    internal static bool UsePointwiseFusedBackward() => WorkerPool.MaxThreads == 1 && System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated;
+
+    /// <summary>
+    /// Both gradients of a large-map 1x1 convolution, clip by clip: gx_n (+)= W^T gy_n (the per-clip GEMM), then gy_n's
+    /// share of gw while gy_n is still in cache (<see cref="RowDotProducts.ItemAccumulator"/>). The two-pass path reads
+    /// all of gy twice, from memory the second time when the batch's gy exceeds the cache (32 clips of 48 x 32 x 51 are
+    /// 10 MB). Same arithmetic in the same order as the two passes: the same bits.
+    /// </summary>
+    internal static void PointwiseBackwardPerClipFused(in ConvGeometry g, ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> gy,
+        Span<float> gx, bool gxAccumulate, Span<float> gw)
+    {
+        int hw = g.OutH * g.OutW, inPlane = g.InChannels * hw, outPlane = g.OutChannels * hw;
+        using var sums = new RowDotProducts.ItemAccumulator(g.OutChannels, g.InChannels, hw);
+        for (int n = 0; n < g.Batch; n++)
+        {
+            var gyn = gy.Slice(n * outPlane, outPlane);
+            Gemm.Sgemm(true, false, g.InChannels, hw, g.OutChannels, w, g.InChannels, gyn, hw, gx.Slice(n * inPlane, inPlane), hw, gxAccumulate);
+            sums.Add(gyn, x.Slice(n * inPlane, inPlane));
+        }
+        sums.AddInto(gw);
+    }
+
+    /// <summary>
     /// Both gradients from one packed copy of gy: gx (+)= W^T gy (when gx is not empty; overwritten unless
     /// <paramref name="gxAccumulate"/>) and gw += gy x^T (when gw is not empty), each one GEMM over the batch.
     /// </summary>

@@ -19,13 +19,30 @@ public sealed record ThreadCountDecision(int Threads, int MaxThreads, double Sec
 /// <see cref="WarmupSteps"/> steps, the next 2 x <see cref="ProbeStepsPerArm"/> steps alternate between all threads (for a
 /// step of several sub-networks: one sub-network per thread, see <see cref="TrainerOptions.Threads"/>) and one thread
 /// (interleaved, so both see the same host load); the faster arm by median wins, ties going to all threads.
-/// <see cref="Reprobe"/> starts over (the trainer does so every few epochs: load changes). Every kernel gives the same
-/// bits at any thread count, so the choice never changes results, only time.
+/// <see cref="Reprobe"/> starts over. The trainer reports each epoch's end (<see cref="EpochCompleted"/>), and the tuner
+/// measures again when the load has changed (an epoch's median step time moved by <see cref="DriftRatio"/> from the
+/// first epoch after the decision) or when the decision is old: after <see cref="CloseDecisionEpochs"/> epochs when it
+/// was close, <see cref="ClearDecisionEpochs"/> when one arm was at least <see cref="ClearMargin"/> times faster (a
+/// measurement costs its one-thread steps: on a 2-vCPU host running sandwich lanes, about one step's time each). Every
+/// kernel gives the same bits at any thread count, so the choice never changes results, only time.
 /// </summary>
 public sealed class ThreadCountTuner
 {
-    private readonly List<double> _atMax = [], _atOne = [];
-    private int _warmupLeft, _probeIndex;
+    /// <summary>Speedup, either way, from which a decision is clear.</summary>
+    public const double ClearMargin = 1.3;
+
+    /// <summary>Epochs a close decision is kept before it is measured again.</summary>
+    public const int CloseDecisionEpochs = 5;
+
+    /// <summary>Epochs a clear decision is kept before it is measured again (unless the load changes).</summary>
+    public const int ClearDecisionEpochs = 20;
+
+    /// <summary>Change of an epoch's median step time (either way) that means the load changed: measure again.</summary>
+    public const double DriftRatio = 1.25;
+
+    private readonly List<double> _atMax = [], _atOne = [], _epochSteps = [];
+    private int _warmupLeft, _probeIndex, _epochsSinceDecision;
+    private double? _baselineSeconds;
 
     public ThreadCountTuner(int maxThreads, int probeStepsPerArm = 3, int warmupSteps = 2)
     {
@@ -69,13 +86,47 @@ public sealed class ThreadCountTuner
     /// step completed a measurement, else null.</summary>
     public ThreadCountDecision? Record(double seconds)
     {
-        if (!Probing) return null;
+        if (!Probing)
+        {
+            _epochSteps.Add(seconds);
+            return null;
+        }
         if (_warmupLeft > 0) { _warmupLeft--; return null; }
         (_probeIndex % 2 == 0 ? _atMax : _atOne).Add(seconds);
         _probeIndex++;
         if (Probing) return null;
         double max = Median(_atMax), one = Median(_atOne);
+        _epochsSinceDecision = 0;
+        _baselineSeconds = null;
+        _epochSteps.Clear();
         return Decision = new ThreadCountDecision(one < max ? 1 : MaxThreads, MaxThreads, max, one);
+    }
+
+    /// <summary>
+    /// The trainer's report that an epoch ended; returns true when the tuner measures again from the next step
+    /// (the load changed, or the decision is old; see the class summary).
+    /// </summary>
+    public bool EpochCompleted()
+    {
+        if (Probing || Decision is not { } decision)
+        {
+            _epochSteps.Clear();
+            return false;
+        }
+        _epochsSinceDecision++;
+        bool due = false;
+        if (_epochSteps.Count > 0)
+        {
+            double median = Median(_epochSteps);
+            if (_baselineSeconds is not { } baseline) _baselineSeconds = median;
+            else due = median > baseline * DriftRatio || median * DriftRatio < baseline;
+        }
+        _epochSteps.Clear();
+        double speedup = decision.SpeedupOverOneThread;
+        bool clear = speedup >= ClearMargin || speedup * ClearMargin <= 1;
+        due |= _epochsSinceDecision >= (clear ? ClearDecisionEpochs : CloseDecisionEpochs);
+        if (due) Reprobe();
+        return due;
     }
 
     private static double Median(List<double> values)

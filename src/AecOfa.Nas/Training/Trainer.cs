@@ -138,15 +138,11 @@ public sealed class Trainer
         }
     }
 
-    /// <summary>Epochs between thread-count measurements after the first (host load changes over a long run).</summary>
-    private const int ThreadReprobeEpochs = 5;
-
     private TrainingResult RunPhases(ITrainingData data, TrainingCallbacks? callbacks, CancellationToken cancellationToken, TrainingProgressState state,
         TrainingCheckpoints? checkpoints, long resumedAt, int examples, int perEpoch, int batch, long totalSteps)
     {
         if (Options.Threads > 0) WorkerPool.CallingThreadLimit = Options.Threads;
         var tuner = Options.Threads == 0 && WorkerPool.MaxThreads > 1 ? new ThreadCountTuner(WorkerPool.MaxThreads) : null;
-        int epochsSinceProbe = 0;
         var steps = new List<StepReport>();
         var positions = new int[examples];
         var sinceCheckpoint = Stopwatch.StartNew();
@@ -169,11 +165,6 @@ public sealed class Trainer
             for (int e = (int)((state.Step - phaseStart) / perEpoch); e < phase.Epochs; e++)
             {
                 int epoch = epochBase + e;
-                if (tuner is not null && epochsSinceProbe++ == ThreadReprobeEpochs)
-                {
-                    tuner.Reprobe();
-                    epochsSinceProbe = 1;
-                }
                 Shuffle(positions, epoch);
                 var clock = Stopwatch.StartNew();
                 for (int i = (int)((state.Step - phaseStart) % perEpoch); i < perEpoch; i++)
@@ -207,6 +198,7 @@ public sealed class Trainer
                         stepsSinceCheckpoint = 0;
                     }
                 }
+                tuner?.EpochCompleted(); // may measure the thread count again from the next step (load changes)
                 var summary = state.CloseEpoch(epoch + 1, phase, clock.Elapsed.TotalSeconds + state.CarriedSeconds, WorkerPool.MaxThreads);
                 if (callbacks?.Validate is { } validate) summary = state.SetValidation(summary, ValidateWithoutSideEffects(validate, summary));
                 if (checkpoints is not null)

@@ -272,6 +272,16 @@ public class RowDotProductsTests
         double tol = 1e-5 * Math.Sqrt(batch * hw);
         for (int i = 0; i < gw.Length; i++) Assert.Equal(reference[i], gw[i], tol);
         Assert.Throws<ArgumentException>(() => RowDotProducts.Accumulate(gy, x, batch, cout, cin, hw + 1, gw));
+
+        // Fed one item at a time: the same bits as the whole batch at once.
+        var byItem = (float[])prior.Clone();
+        using (var sums = new RowDotProducts.ItemAccumulator(cout, cin, hw))
+        {
+            for (int n = 0; n < batch; n++) sums.Add(gy.AsSpan(n * cout * hw, cout * hw), x.AsSpan(n * cin * hw, cin * hw));
+            Assert.Throws<ArgumentException>(() => sums.Add(gy.AsSpan(0, cout * hw - 1), x));
+            sums.AddInto(byItem);
+        }
+        Assert.Equal(gw, byItem);
     }
 }
 

@@ -97,6 +97,33 @@ public class ConvOpsTests
         for (int i = 0; i < once.Length; i++) Assert.Equal(2 * once[i], x.Grad!.Data[i], 1e-6);
     }
 
+    [Theory]
+    [InlineData(3, 7, 33, 9, 11)] // 99 positions: remainder output rows of the 4x4 blocks, an 8-lane tail
+    [InlineData(1, 8, 48, 8, 8)]  // full blocks only
+    [InlineData(2, 5, 3, 13, 5)]
+    public void PointwiseBackward_clip_by_clip_has_the_bits_of_the_two_passes(int n, int cin, int cout, int h, int w)
+    {
+        var g = new AecOfa.Engine.Kernels.ConvGeometry(n, cin, cout, h, w, 1, 1, 1, 1, 0, 0, 1);
+        float[] Rand(int length, int seed) => Tensor.Randn(new Random(seed), 1f, length).Data;
+        var x = Rand(n * cin * h * w, 1);
+        var wt = Rand(cout * cin, 2);
+        var gy = Rand(n * cout * h * w, 3);
+        var priorX = Rand(x.Length, 4);
+        var priorW = Rand(wt.Length, 5);
+        foreach (bool accumulate in new[] { true, false })
+        {
+            var gxTwo = accumulate ? (float[])priorX.Clone() : new float[x.Length];
+            var gwTwo = (float[])priorW.Clone();
+            TensorOps.ConvBackwardInput(g, gy, wt, gxTwo);
+            TensorOps.ConvBackwardWeight(g, x, gy, gwTwo);
+            var gxOne = accumulate ? (float[])priorX.Clone() : Enumerable.Repeat(float.NaN, x.Length).ToArray();
+            var gwOne = (float[])priorW.Clone();
+            TensorOps.PointwiseBackwardPerClipFused(g, x, wt, gy, gxOne, accumulate, gwOne);
+            Assert.Equal(gxTwo, gxOne);
+            Assert.Equal(gwTwo, gwOne);
+        }
+    }
+
     [Fact]
     public void Conv2d_OnlyWeightRequiresGrad_LeavesInputGradNull()
     {

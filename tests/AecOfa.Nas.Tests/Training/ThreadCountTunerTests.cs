@@ -68,6 +68,52 @@ public class ThreadCountTunerTests
         Assert.Equal(2, decisions[^1].Threads);
     }
 
+    /// <summary>A tuner that decided on 2 threads at the given speedup over one thread (steps of 0.1 s at 2 threads).</summary>
+    private static ThreadCountTuner Decided(double speedup)
+    {
+        var tuner = new ThreadCountTuner(2, probeStepsPerArm: 1, warmupSteps: 0);
+        var decisions = new List<ThreadCountDecision>();
+        Drive(tuner, t => t == 1 ? 0.1 * speedup : 0.1, 2, decisions);
+        Assert.Equal(2, Assert.Single(decisions).Threads);
+        return tuner;
+    }
+
+    /// <summary>Runs one epoch of steps of the given length at the decided count; returns whether the tuner measures again.</summary>
+    private static bool Epoch(ThreadCountTuner tuner, double seconds, int steps = 5)
+    {
+        for (int i = 0; i < steps; i++)
+        {
+            Assert.Equal(2, tuner.ThreadsForNextStep());
+            Assert.Null(tuner.Record(seconds));
+        }
+        return tuner.EpochCompleted();
+    }
+
+    [Theory]
+    [InlineData(2.0, ThreadCountTuner.ClearDecisionEpochs)]  // lanes on a 2-vCPU host: measuring again costs a step per one-thread probe
+    [InlineData(1.1, ThreadCountTuner.CloseDecisionEpochs)]  // close: checked sooner
+    public void A_steady_load_is_measured_again_after_the_decision_ages(double speedup, int epochs)
+    {
+        var tuner = Decided(speedup);
+        for (int e = 1; e < epochs; e++) Assert.False(Epoch(tuner, 0.1), $"epoch {e}");
+        Assert.True(Epoch(tuner, 0.1));
+        Assert.True(tuner.Probing);
+        Assert.Equal(2, tuner.ThreadsForNextStep()); // probing starts from the last choice
+    }
+
+    [Theory]
+    [InlineData(0.13)] // slower by 1.3x: another process took a core
+    [InlineData(0.07)] // faster by 1.4x: the load went away
+    public void A_changed_step_time_is_measured_again_at_once(double seconds)
+    {
+        var tuner = Decided(2.0);
+        Assert.False(Epoch(tuner, 0.1));        // the first epoch after the decision sets the baseline
+        Assert.False(Epoch(tuner, 0.12));       // within 1.25x: noise
+        Assert.False(tuner.EpochCompleted());   // an epoch without steps is no change of load
+        Assert.True(Epoch(tuner, seconds));
+        Assert.True(tuner.Probing);
+    }
+
     [Fact]
     public void Rejects_what_cannot_be_tuned()
     {
