@@ -9,6 +9,10 @@ public sealed record ThreadCountDecision(int Threads, int MaxThreads, double Sec
 {
     /// <summary>Steps per second at <see cref="MaxThreads"/> over steps per second at one thread.</summary>
     public double SpeedupOverOneThread => SecondsAtOne / SecondsAtMax;
+
+    /// <summary>True when the tuner went back to the count it had before this measurement: the measured choice then ran
+    /// a whole epoch slower (<see cref="ThreadCountTuner.SwitchBackRatio"/>); <see cref="Threads"/> is that earlier count.</summary>
+    public bool SwitchedBack { get; init; }
 }
 
 /// <summary>
@@ -23,8 +27,12 @@ public sealed record ThreadCountDecision(int Threads, int MaxThreads, double Sec
 /// measures again when the load has changed (an epoch's median step time moved by <see cref="DriftRatio"/> from the
 /// first epoch after the decision) or when the decision is old: after <see cref="CloseDecisionEpochs"/> epochs when it
 /// was close, <see cref="ClearDecisionEpochs"/> when one arm was at least <see cref="ClearMargin"/> times faster (a
-/// measurement costs its one-thread steps: on a 2-vCPU host running sandwich lanes, about one step's time each). Every
-/// kernel gives the same bits at any thread count, so the choice never changes results, only time.
+/// measurement costs its one-thread steps: on a 2-vCPU host running sandwich lanes, about one step's time each). A
+/// measurement of three steps per arm can be fooled by host noise when the arms are close: when a new measurement
+/// switches the thread count and the first whole epoch at the new count runs slower than the last one at the old count
+/// by <see cref="SwitchBackRatio"/>, the tuner goes back (one network's KD steps measured 1.6-1.9 s per epoch at two
+/// threads, then 2.2-2.7 s for 15 epochs at the one thread a noisy measurement chose). Every kernel gives the same
+/// bits at any thread count, so the choice never changes results, only time.
 /// </summary>
 public sealed class ThreadCountTuner
 {
@@ -40,9 +48,13 @@ public sealed class ThreadCountTuner
     /// <summary>Change of an epoch's median step time (either way) that means the load changed: measure again.</summary>
     public const double DriftRatio = 1.25;
 
+    /// <summary>How much slower (median step, whole epoch) a switched thread count may run than the old one did.</summary>
+    public const double SwitchBackRatio = 1.1;
+
     private readonly List<double> _atMax = [], _atOne = [], _epochSteps = [];
     private int _warmupLeft, _probeIndex, _epochsSinceDecision;
-    private double? _baselineSeconds;
+    private double? _baselineSeconds, _lastEpochSeconds;
+    private (int Threads, double Seconds)? _switchedFrom; // the count and epoch median before a switch, until checked
 
     public ThreadCountTuner(int maxThreads, int probeStepsPerArm = 3, int warmupSteps = 2)
     {
@@ -96,37 +108,54 @@ public sealed class ThreadCountTuner
         _probeIndex++;
         if (Probing) return null;
         double max = Median(_atMax), one = Median(_atOne);
+        var decision = new ThreadCountDecision(one < max ? 1 : MaxThreads, MaxThreads, max, one);
+        _switchedFrom = Decision is { } previous && previous.Threads != decision.Threads && _lastEpochSeconds is { } before
+            ? (previous.Threads, before) : null;
         _epochsSinceDecision = 0;
         _baselineSeconds = null;
+        _lastEpochSeconds = null;
         _epochSteps.Clear();
-        return Decision = new ThreadCountDecision(one < max ? 1 : MaxThreads, MaxThreads, max, one);
+        return Decision = decision;
     }
 
     /// <summary>
-    /// The trainer's report that an epoch ended; returns true when the tuner measures again from the next step
-    /// (the load changed, or the decision is old; see the class summary).
+    /// The trainer's report that an epoch ended. Returns the decision when the tuner went back to the thread count it
+    /// had before its last measurement (the switch ran slower); else null. Afterwards <see cref="Probing"/> tells
+    /// whether it measures again from the next step (the load changed, or the decision is old; see the class summary).
     /// </summary>
-    public bool EpochCompleted()
+    public ThreadCountDecision? EpochCompleted()
     {
         if (Probing || Decision is not { } decision)
         {
             _epochSteps.Clear();
-            return false;
+            return null;
         }
         _epochsSinceDecision++;
         bool due = false;
         if (_epochSteps.Count > 0)
         {
             double median = Median(_epochSteps);
+            _epochSteps.Clear();
+            if (_switchedFrom is { } from)
+            {
+                _switchedFrom = null;
+                if (median > from.Seconds * SwitchBackRatio)
+                {
+                    _epochsSinceDecision = 0;
+                    _baselineSeconds = null;
+                    _lastEpochSeconds = from.Seconds;
+                    return Decision = decision with { Threads = from.Threads, SwitchedBack = true };
+                }
+            }
             if (_baselineSeconds is not { } baseline) _baselineSeconds = median;
             else due = median > baseline * DriftRatio || median * DriftRatio < baseline;
+            _lastEpochSeconds = median;
         }
-        _epochSteps.Clear();
         double speedup = decision.SpeedupOverOneThread;
         bool clear = speedup >= ClearMargin || speedup * ClearMargin <= 1;
         due |= _epochsSinceDecision >= (clear ? ClearDecisionEpochs : CloseDecisionEpochs);
         if (due) Reprobe();
-        return due;
+        return null;
     }
 
     private static double Median(List<double> values)

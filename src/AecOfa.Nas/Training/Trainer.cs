@@ -198,7 +198,12 @@ public sealed class Trainer
                         stepsSinceCheckpoint = 0;
                     }
                 }
-                tuner?.EpochCompleted(); // may measure the thread count again from the next step (load changes)
+                // The tuner may go back on a switch that ran slower, or measure again from the next step (load changes).
+                if (tuner?.EpochCompleted() is { } switchedBack)
+                {
+                    WorkerPool.CallingThreadLimit = switchedBack.Threads;
+                    callbacks?.ThreadsChosen?.Invoke(switchedBack);
+                }
                 var summary = state.CloseEpoch(epoch + 1, phase, clock.Elapsed.TotalSeconds + state.CarriedSeconds, WorkerPool.MaxThreads);
                 if (callbacks?.Validate is { } validate) summary = state.SetValidation(summary, ValidateWithoutSideEffects(validate, summary));
                 if (checkpoints is not null)

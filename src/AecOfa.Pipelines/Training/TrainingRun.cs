@@ -145,8 +145,9 @@ public static class TrainingRun
         {
             Resumed = epochs => log?.WriteLine($"training: resumed from {checkpoint} ({epochs} epoch(s) done)"),
             PhaseStarted = p => { if (trainer.Phases.Count > 1) log?.WriteLine($"phase {p.Describe()}"); },
-            ThreadsChosen = t => log?.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"threads: {t.Threads} (measured: {t.MaxThreads} threads step {t.SpeedupOverOneThread:0.00}x as fast as 1)")),
+            ThreadsChosen = t => log?.WriteLine(t.SwitchedBack
+                ? $"threads: back to {t.Threads} (the measured choice ran its first epoch slower)"
+                : string.Create(CultureInfo.InvariantCulture, $"threads: {t.Threads} (measured: {t.MaxThreads} threads step {t.SpeedupOverOneThread:0.00}x as fast as 1)")),
             StepCompleted = s => bar?.Report(((int)Math.Min(int.MaxValue, (s.Step + 1) * batch), (int)Math.Min(int.MaxValue, totalSamples))),
             Validate = resolved.ValidateEveryEpoch && data.Validation.Count > 0
                 ? _ => probes.SelectMany(p => Metrics(p.Name, evaluator.Evaluate(p.Config).Report)).ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal)

@@ -79,14 +79,15 @@ public class ThreadCountTunerTests
     }
 
     /// <summary>Runs one epoch of steps of the given length at the decided count; returns whether the tuner measures again.</summary>
-    private static bool Epoch(ThreadCountTuner tuner, double seconds, int steps = 5)
+    private static bool Epoch(ThreadCountTuner tuner, double seconds, int steps = 5, int threads = 2)
     {
         for (int i = 0; i < steps; i++)
         {
-            Assert.Equal(2, tuner.ThreadsForNextStep());
+            Assert.Equal(threads, tuner.ThreadsForNextStep());
             Assert.Null(tuner.Record(seconds));
         }
-        return tuner.EpochCompleted();
+        Assert.Null(tuner.EpochCompleted());
+        return tuner.Probing;
     }
 
     [Theory]
@@ -109,9 +110,29 @@ public class ThreadCountTunerTests
         var tuner = Decided(2.0);
         Assert.False(Epoch(tuner, 0.1));        // the first epoch after the decision sets the baseline
         Assert.False(Epoch(tuner, 0.12));       // within 1.25x: noise
-        Assert.False(tuner.EpochCompleted());   // an epoch without steps is no change of load
+        Assert.Null(tuner.EpochCompleted());    // an epoch without steps is no change of load
+        Assert.False(tuner.Probing);
         Assert.True(Epoch(tuner, seconds));
         Assert.True(tuner.Probing);
+    }
+
+    [Theory]
+    [InlineData(0.12, 2)]  // the first epoch at one thread ran slower than the last at two: back to two
+    [InlineData(0.105, 1)] // within 1.1x: the switch holds
+    public void A_switch_that_runs_slower_for_a_whole_epoch_is_undone(double secondsAtOne, int kept)
+    {
+        var tuner = Decided(1.1); // close: measured again after 5 epochs
+        for (int e = 1; e < ThreadCountTuner.CloseDecisionEpochs; e++) Assert.False(Epoch(tuner, 0.10));
+        Assert.True(Epoch(tuner, 0.10));
+        var decisions = new List<ThreadCountDecision>();
+        Drive(tuner, t => t == 1 ? 0.09 : 0.10, 2, decisions); // a noisy measurement: one thread looks faster
+        Assert.Equal(1, Assert.Single(decisions).Threads);
+        for (int i = 0; i < 5; i++) Assert.Null(tuner.Record(secondsAtOne));
+        var back = tuner.EpochCompleted();
+        Assert.Equal(kept, tuner.ThreadsForNextStep());
+        if (kept == 2) Assert.True(back is { Threads: 2, SwitchedBack: true });
+        else Assert.Null(back);
+        Assert.False(tuner.Probing);
     }
 
     [Fact]
