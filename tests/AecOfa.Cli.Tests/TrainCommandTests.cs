@@ -47,6 +47,7 @@ public sealed class TrainCommandTests
         var (code, _, error) = Run("train", "--manifest", "/no/such/manifest.csv", "--out", outDir);
         Assert.Equal(CliErrors.UsageOrInputError, code);
         Assert.Contains("/no/such/manifest.csv", error);
+        Assert.False(Directory.Exists(outDir)); // nothing written for a run that cannot start
     }
 
     [Fact]

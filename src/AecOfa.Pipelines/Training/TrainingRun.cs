@@ -70,10 +70,11 @@ public static class TrainingRun
         string checkpoint = Path.Combine(folder, CheckpointFile);
         if (!resume && File.Exists(checkpoint))
             throw new IOException($"{folder}: already holds a training run ({CheckpointFile}); pass --resume to continue it, or choose another --out.");
-        Directory.CreateDirectory(folder);
         var log = observer.Log;
 
+        // The manifest is checked before the run folder exists: a missing or malformed one leaves nothing behind.
         using var data = PreparedDataset.Open(settings.Manifest, settings.Data, folder, log, observer.Bar("log-mel", "clips"), cancellationToken);
+        Directory.CreateDirectory(folder);
         // Resolved: absolute paths (the run folder is opened later from anywhere) and what was detected from the data.
         var resolved = settings with
         {
