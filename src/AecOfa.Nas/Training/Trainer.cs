@@ -198,13 +198,14 @@ public sealed class Trainer
                         stepsSinceCheckpoint = 0;
                     }
                 }
-                // The tuner may go back on a switch that ran slower, or measure again from the next step (load changes).
+                var summary = state.CloseEpoch(epoch + 1, phase, clock.Elapsed.TotalSeconds + state.CarriedSeconds, WorkerPool.MaxThreads);
+                // Then (the epoch's record keeps the count it ran at) the tuner may go back on a switch that ran
+                // slower, or measure again from the next step (load changes).
                 if (tuner?.EpochCompleted() is { } switchedBack)
                 {
                     WorkerPool.CallingThreadLimit = switchedBack.Threads;
                     callbacks?.ThreadsChosen?.Invoke(switchedBack);
                 }
-                var summary = state.CloseEpoch(epoch + 1, phase, clock.Elapsed.TotalSeconds + state.CarriedSeconds, WorkerPool.MaxThreads);
                 if (callbacks?.Validate is { } validate) summary = state.SetValidation(summary, ValidateWithoutSideEffects(validate, summary));
                 if (checkpoints is not null)
                 {
