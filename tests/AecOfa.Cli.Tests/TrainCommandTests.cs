@@ -51,6 +51,16 @@ public sealed class TrainCommandTests
     }
 
     [Fact]
+    public void An_experiment_with_a_missing_manifest_names_it_and_writes_nothing()
+    {
+        string outDir = NeverWritten();
+        var (code, _, error) = Run("experiment", "--manifest", "/no/such/manifest.csv", "--out", outDir);
+        Assert.Equal(CliErrors.UsageOrInputError, code);
+        Assert.Contains("/no/such/manifest.csv", error);
+        Assert.False(Directory.Exists(outDir));
+    }
+
+    [Fact]
     public void Search_of_a_folder_that_is_not_a_run_says_so()
     {
         var (code, _, error) = Run("search", Path.GetTempPath(), "--budgets", "1");

@@ -109,6 +109,16 @@ public sealed class PreparedDataset : IDisposable
     /// <summary>Training batches with the given augmentation (the same clips as <see cref="Train"/>).</summary>
     public FeatureSplit TrainWith(SpecAugment? specAugment, Mixup? mixup) => Train.WithAugmentation(specAugment, mixup);
 
+    /// <summary>The manifest file a --manifest argument names (the file, or manifest.csv in the folder); a clear error
+    /// naming it when there is none. Callers check it before they create anything.</summary>
+    public static string ManifestFile(string manifestPath)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(manifestPath);
+        string path = Directory.Exists(manifestPath) ? System.IO.Path.Combine(manifestPath, Manifest.FileName) : manifestPath;
+        if (!File.Exists(path)) throw new FileNotFoundException($"{path}: manifest not found (expected a manifest.csv or a folder holding one).", path);
+        return path;
+    }
+
     /// <summary>Reads the manifest, builds or reuses the feature cache, fits the normalization and forms the splits.</summary>
     /// <param name="manifestPath">manifest.csv, or the folder holding it.</param>
     /// <param name="options">Front end, clip length, validation carve-out and cache settings.</param>
@@ -122,8 +132,7 @@ public sealed class PreparedDataset : IDisposable
         ArgumentException.ThrowIfNullOrEmpty(manifestPath);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        string path = Directory.Exists(manifestPath) ? System.IO.Path.Combine(manifestPath, Manifest.FileName) : manifestPath;
-        if (!File.Exists(path)) throw new FileNotFoundException($"{path}: manifest not found (expected a manifest.csv or a folder holding one).", path);
+        string path = ManifestFile(manifestPath);
         // A clip with no label is a valid negative of every class in multi-label data (background-only clips).
         var manifest = Manifest.Read(path, new ManifestReadOptions(AllowEmptyLabels: true) { RequiredSplits = [TrainSplit] });
         var trainEntries = manifest.IndicesOfSplit(TrainSplit);

@@ -47,6 +47,7 @@ public static class ExperimentRun
         var log = observer.Log;
         var clock = Stopwatch.StartNew();
         string root = Path.GetFullPath(outDir);
+        if (settings.Manifest is { } given) PreparedDataset.ManifestFile(given); // a missing manifest leaves no folder behind
         Directory.CreateDirectory(root);
         string manifest = settings.Manifest ?? SyntheticData.Ensure(SyntheticData.DemoOptions(settings.SyntheticTrainClips), Path.Combine(root, "dataset"), log, observer.Bar("synth", "clips"));
         var shared = settings.Training with { Manifest = manifest, Data = settings.Training.Data with { CachePath = Path.Combine(root, "features.cache") } };
