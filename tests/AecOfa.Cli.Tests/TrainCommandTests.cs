@@ -40,24 +40,16 @@ public sealed class TrainCommandTests
         Assert.False(Directory.Exists(outDir));
     }
 
-    [Fact]
-    public void A_missing_manifest_is_named()
+    [Theory]
+    [InlineData("train")]
+    [InlineData("experiment")]
+    public void A_missing_manifest_is_named_and_nothing_is_written(string command)
     {
         string outDir = NeverWritten();
-        var (code, _, error) = Run("train", "--manifest", "/no/such/manifest.csv", "--out", outDir);
+        var (code, _, error) = Run(command, "--manifest", "/no/such/manifest.csv", "--out", outDir);
         Assert.Equal(CliErrors.UsageOrInputError, code);
         Assert.Contains("/no/such/manifest.csv", error);
         Assert.False(Directory.Exists(outDir)); // nothing written for a run that cannot start
-    }
-
-    [Fact]
-    public void An_experiment_with_a_missing_manifest_names_it_and_writes_nothing()
-    {
-        string outDir = NeverWritten();
-        var (code, _, error) = Run("experiment", "--manifest", "/no/such/manifest.csv", "--out", outDir);
-        Assert.Equal(CliErrors.UsageOrInputError, code);
-        Assert.Contains("/no/such/manifest.csv", error);
-        Assert.False(Directory.Exists(outDir));
     }
 
     [Fact]

@@ -74,13 +74,8 @@ public static unsafe partial class DepthwiseConv
                 for (int n = 0; n < nb; n += band)
                 {
                     int count = Math.Min(band, nb - n);
-                    int nextN = n + band < nb ? n + band : 0, nextC = n + band < nb ? c : c + 1;
-                    if (nextC < c1) // the next band's planes (see PlanePrefetch)
-                    {
-                        int nextCount = Math.Min(band, nb - nextN);
-                        PlanePrefetch.Planes(x, (long)nextN * ch + nextC, ch, nextCount, planeIn);
-                        PlanePrefetch.Planes(gy, (long)nextN * ch + nextC, ch, nextCount, planeOut);
-                    }
+                    // Bands in (channel, clip) plane order, as in the forward: the next band starts at plane c * nb + n + count.
+                    PrefetchNextBand(c * nb + n + count, c1 * nb, nb, ch, band, x, planeIn, gy, planeOut);
                     for (int s = 0; s < band; s++)
                     {
                         int col = s * lay.PlanePitch;

@@ -31,34 +31,17 @@ public static unsafe class RowDotProducts
             AccumulateSimple(gy, x, batch, cout, cin, hw, gw);
             return;
         }
-        int pairs = cout * cin;
-        var acc = ArrayPool<float>.Shared.Rent(pairs * Lanes);
-        var tail = ArrayPool<float>.Shared.Rent(pairs);
-        try
-        {
-            Array.Clear(acc, 0, pairs * Lanes);
-            Array.Clear(tail, 0, pairs);
-            fixed (float* pg = gy, px = x, pa = acc, pt = tail)
-            {
-                int groups = (cout + 3) / 4;
-                long work = (long)batch * cout * cin * hw;
-                ParallelChunks.For(groups, 1, work >= (1 << 18) ? 2 : int.MaxValue, &GroupRange,
-                    new ParallelChunks.Args(pg, px, pa, pt, i0: batch, i1: cout, i2: cin, i3: hw));
-            }
-            fixed (float* pa = acc, pt = tail) AddScratchInto(pa, pt, pairs, gw);
-        }
-        finally
-        {
-            ArrayPool<float>.Shared.Return(tail);
-            ArrayPool<float>.Shared.Return(acc);
-        }
+        using var sums = new ItemAccumulator(cout, cin, hw);
+        sums.AddBatch(gy, x, batch);
+        sums.AddInto(gw);
     }
 
     /// <summary>
     /// The same sums fed one batch item at a time, for a caller that has the item's rows in cache for another
     /// product (the 1x1 input gradient): <see cref="Add"/> items 0, 1, ... in order, then <see cref="AddInto"/>. Each
     /// item runs exactly the operations <see cref="Accumulate"/> runs for it, in the same order, so the result has the
-    /// same bits as <see cref="Accumulate"/> over the whole batch. Single-threaded; needs Vector256 hardware.
+    /// same bits as <see cref="Accumulate"/> over the whole batch (which runs through this type too: it owns the
+    /// per-pair lane accumulators). <see cref="Add"/> is single-threaded; needs Vector256 hardware.
     /// </summary>
     public sealed class ItemAccumulator : IDisposable
     {
@@ -85,6 +68,18 @@ public static unsafe class RowDotProducts
                 throw new ArgumentException($"RowDotProducts.ItemAccumulator: items of {gyItem.Length} and {xItem.Length} elements, need {_cout}x{_hw} and {_cin}x{_hw}.");
             fixed (float* pg = gyItem, px = xItem, pa = _acc, pt = _tail)
                 ItemGroups(pg, px, 0, (_cout + 3) / 4, _cout, _cin, _hw, pa, pt);
+        }
+
+        /// <summary>Adds a whole batch, items in order, output rows split over threads in groups of 4 (the same bits).</summary>
+        internal void AddBatch(ReadOnlySpan<float> gy, ReadOnlySpan<float> x, int batch)
+        {
+            ObjectDisposedException.ThrowIf(_acc is null, this);
+            fixed (float* pg = gy, px = x, pa = _acc, pt = _tail)
+            {
+                long work = (long)batch * _cout * _cin * _hw;
+                ParallelChunks.For((_cout + 3) / 4, 1, work >= (1 << 18) ? 2 : int.MaxValue, &GroupRange,
+                    new ParallelChunks.Args(pg, px, pa, pt, i0: batch, i1: _cout, i2: _cin, i3: _hw));
+            }
         }
 
         /// <summary>c (cout, cin) += the sums so far.</summary>

@@ -29,6 +29,13 @@ public static partial class TensorOps
         }
     }
 
+    /// <summary>One clip's 1x1 input gradient: gx_n (Cin, HW) (+)= W^T (Cin, Cout) x gy_n (Cout, HW).</summary>
+    private static void PointwiseClipInputGradient(in ConvGeometry g, ReadOnlySpan<float> w, ReadOnlySpan<float> gyClip, Span<float> gxClip, bool accumulate)
+    {
+        int hw = g.OutH * g.OutW;
+        Gemm.Sgemm(true, false, g.InChannels, hw, g.OutChannels, w, g.InChannels, gyClip, hw, gxClip, hw, accumulate);
+    }
+
     private readonly unsafe struct ClipBody(ClipWork work, ConvGeometry g, float* src, int srcLength, float* w, int wLength, float* dst, int dstLength, bool accumulate) : IRangeBody
     {
         public void Invoke(int begin, int end)
@@ -47,8 +54,7 @@ public static partial class TensorOps
                 case ClipWork.PointwiseBackwardInput:
                     // dX_n (Cin, HW) += W^T (Cin, Cout) x dY_n (Cout, HW); here x is gy and y is gx.
                     for (int n = begin; n < end; n++)
-                        Gemm.Sgemm(true, false, g.InChannels, outHw, g.OutChannels, wt, g.InChannels,
-                            x.Slice(n * outPlane, outPlane), outHw, y.Slice(n * inPlane, inPlane), outHw, accumulate);
+                        PointwiseClipInputGradient(g, wt, x.Slice(n * outPlane, outPlane), y.Slice(n * inPlane, inPlane), accumulate);
                     return;
             }
             int cinG = g.InChannelsPerGroup, coutG = g.OutChannelsPerGroup, kG = cinG * g.KernelH * g.KernelW;

@@ -56,7 +56,7 @@ public static partial class TensorOps
         for (int n = 0; n < g.Batch; n++)
         {
             var gyn = gy.Slice(n * outPlane, outPlane);
-            Gemm.Sgemm(true, false, g.InChannels, hw, g.OutChannels, w, g.InChannels, gyn, hw, gx.Slice(n * inPlane, inPlane), hw, gxAccumulate);
+            PointwiseClipInputGradient(g, w, gyn, gx.Slice(n * inPlane, inPlane), gxAccumulate);
             sums.Add(gyn, x.Slice(n * inPlane, inPlane));
         }
         sums.AddInto(gw);
