@@ -46,6 +46,24 @@ internal sealed class BatchPrefetcher : IDisposable
         return batch;
     }
 
+    /// <summary>
+    /// The features of the batch being prepared, waiting for it to be built; null when none is being prepared or it
+    /// failed (<see cref="Take"/> meets that error again). <see cref="Take"/> returns this same tensor for that batch.
+    /// Safe from another thread while the owner is not inside <see cref="Take"/> (a training step's lanes).
+    /// </summary>
+    public Tensor? UpcomingFeatures()
+    {
+        if (_pending is not { } pending) return null;
+        try
+        {
+            return pending.GetAwaiter().GetResult().Item1;
+        }
+        catch (Exception)
+        {
+            return null;
+        }
+    }
+
     private void Drain()
     {
         try

@@ -17,13 +17,21 @@ namespace AecOfa.Nas.Training;
 /// ran which task (at one lane the same buffers and order are used). The cost: one private gradient buffer per
 /// parameter per task (a 4-task sandwich holds 4 copies of the parameters' size), cleared and added once per step.
 /// A student waits for the forward of the step's in-place teacher, or computes the frozen teacher's logits once. Every task runs even when one fails; the first failing task in plan order is
-/// reported (as the sequential loop would), and nothing of a failed step is committed.
+/// reported (as the sequential loop would), and nothing of a failed step is committed. A lane that runs out of tasks
+/// computes the frozen teacher's logits for the next batch (<see cref="UpcomingTeacherLogits"/>) instead of waiting.
 /// </summary>
 internal sealed class StepTaskRunner(IArchNetwork network, FrozenTeacher? teacher, TrainerOptions options)
 {
     private readonly List<DeferredWrites> _writes = [];   // task t writes into _writes[t]
     private readonly List<TensorArena> _laneArenas = [];  // lane k >= 1 allocates from _laneArenas[k - 1]
     private FlopsCounter? _flops;
+    private UpcomingTeacherLogits? _upcoming;             // the frozen teacher on the next batch, done in idle lane time
+
+    /// <summary>
+    /// The batch the next step will train on (the trainer's prefetched batch, waited for; null when there is none).
+    /// Lanes that run out of tasks spend what would be a wait for the other lanes on the frozen teacher's logits for it.
+    /// </summary>
+    public Func<Tensor?>? UpcomingFeatures { get; set; }
 
     /// <summary>Runs <paramref name="plan"/> on one batch; returns each task's loss in plan order.</summary>
     public IReadOnlyList<(string Role, float Loss)> Run(IReadOnlyList<SubnetTask> plan, Tensor features, Tensor targets, long stepIndex, string guardPrefix, ITrainingStrategy strategy)
@@ -81,6 +89,28 @@ internal sealed class StepTaskRunner(IArchNetwork network, FrozenTeacher? teache
             int k = Interlocked.Increment(ref step.Next);
             if (k >= step.Order.Length) break;
             RunTask(step, step.Order[k], objective);
+        }
+        HelpWithUpcomingTeacher(step);
+    }
+
+    /// <summary>
+    /// A lane with no task left would wait for the others: it computes chunks of the frozen teacher's logits for the next
+    /// batch instead (only in a concurrent step that used the frozen teacher, and once the next batch is ready). That
+    /// work then leaves the next step, whose lanes start on their sub-networks at once. Timing only: same bits.
+    /// </summary>
+    private void HelpWithUpcomingTeacher(StepState step)
+    {
+        if (!step.Concurrent || teacher is null || UpcomingFeatures is not { } upcomingFeatures || !UsesFrozenTeacher(step.Plan)) return;
+        // Waited for outside the lock: a lane just starting its last task may still need the lock for this step's teacher.
+        if (upcomingFeatures() is not { IsOnCpu: true } next || ReferenceEquals(next, step.Features)) return;
+        UpcomingTeacherLogits upcoming;
+        lock (step.FrozenLock)
+        {
+            if (_upcoming is null || !ReferenceEquals(_upcoming.Features, next)) _upcoming = new UpcomingTeacherLogits(teacher, next, network.Space.Classes);
+            upcoming = _upcoming;
+        }
+        while (upcoming.TryRunChunk())
+        {
         }
     }
 
@@ -141,6 +171,11 @@ internal sealed class StepTaskRunner(IArchNetwork network, FrozenTeacher? teache
     {
         lock (step.FrozenLock)
         {
+            if (step.FrozenTeacher is null && _upcoming is { } upcoming && ReferenceEquals(upcoming.Features, step.Features))
+            {
+                step.FrozenTeacher = upcoming.Result; // null when a chunk failed: computed below, where a real error recurs
+                _upcoming = null;
+            }
             if (step.FrozenTeacher is null)
             {
                 var logits = teacher!.Logits(step.Features);
@@ -149,6 +184,14 @@ internal sealed class StepTaskRunner(IArchNetwork network, FrozenTeacher? teache
             }
             return step.FrozenTeacher;
         }
+    }
+
+    /// <summary>Whether some task of <paramref name="plan"/> learns from the frozen teacher (no in-place teacher before it).</summary>
+    private static bool UsesFrozenTeacher(IReadOnlyList<SubnetTask> plan)
+    {
+        for (int t = 0; t < plan.Count; t++)
+            if (plan[t].Target != SubnetTarget.Labels && LastTeacherBefore(plan, t) < 0) return true;
+        return false;
     }
 
     private static int LastTeacherBefore(IReadOnlyList<SubnetTask> plan, int t)

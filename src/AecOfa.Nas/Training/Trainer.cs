@@ -143,12 +143,28 @@ public sealed class Trainer
     {
         if (Options.Threads > 0) WorkerPool.CallingThreadLimit = Options.Threads;
         var tuner = Options.Threads == 0 && WorkerPool.MaxThreads > 1 ? new ThreadCountTuner(WorkerPool.MaxThreads) : null;
+        using var prefetcher = new BatchPrefetcher(data, Options.PrefetchBatches);
+        // Lanes left idle by a step compute the frozen teacher on the next batch; not while the tuner measures, where
+        // a one-thread step would inherit that work from the concurrent step before it.
+        _tasks.UpcomingFeatures = () => tuner is { Probing: true } ? null : prefetcher.UpcomingFeatures();
+        try
+        {
+            return RunEpochs(callbacks, cancellationToken, state, checkpoints, resumedAt, examples, perEpoch, batch, totalSteps, tuner, prefetcher);
+        }
+        finally
+        {
+            _tasks.UpcomingFeatures = null; // the prefetcher is gone with this run
+        }
+    }
+
+    private TrainingResult RunEpochs(TrainingCallbacks? callbacks, CancellationToken cancellationToken, TrainingProgressState state,
+        TrainingCheckpoints? checkpoints, long resumedAt, int examples, int perEpoch, int batch, long totalSteps, ThreadCountTuner? tuner, BatchPrefetcher prefetcher)
+    {
         var steps = new List<StepReport>();
         var positions = new int[examples];
         var sinceCheckpoint = Stopwatch.StartNew();
         int stepsSinceCheckpoint = 0;
         _network.Module.Train();
-        using var prefetcher = new BatchPrefetcher(data, Options.PrefetchBatches);
         long phaseStart = 0;
         int epochBase = 0;
         foreach (var phase in Phases)
