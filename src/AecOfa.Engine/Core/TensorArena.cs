@@ -16,6 +16,8 @@ public sealed class TensorArena
     [ThreadStatic] private static TensorArena? t_current;
 
     private readonly Dictionary<int, Stack<float[]>> _free = new();
+    private readonly Dictionary<int, long> _lastUse = new(); // per buffer length: the use counter at its last rent
+    private long _uses;
     private readonly List<(Tensor Tensor, Tensor? Owner, bool OwnsStorage)> _issued = new();
     private readonly DeviceBufferPool _device = new();
     private int _ownerThread = -1;
@@ -64,11 +66,39 @@ public sealed class TensorArena
         return device.IsCpu || t_current is not null ? default : Begin();
     }
 
+    /// <summary>
+    /// Begins a scope on the calling thread unless one is already active there (then an empty scope): for passes
+    /// outside training (evaluation, recalibration: one scope per batch) whose large activations would otherwise be
+    /// fresh GC memory every batch. Returns the same kind of scope as <see cref="Begin"/>.
+    /// </summary>
+    public Scope BeginUnlessActive() => t_current is not null ? default : Begin();
+
+    /// <summary>
+    /// Keeps at most <paramref name="maxFloats"/> floats in free host buffers, dropping the buffer sizes rented longest
+    /// ago first (the GC reclaims them): a pool that serves passes of changing shapes (a search over sub-networks)
+    /// stays bounded, while the shapes of the latest passes stay warm. Only between scopes.
+    /// </summary>
+    public void TrimTo(long maxFloats)
+    {
+        if (maxFloats < 0) throw new ArgumentOutOfRangeException(nameof(maxFloats), maxFloats, "must be >= 0");
+        if (_ownerThread != -1) throw new InvalidOperationException("TensorArena.TrimTo: a scope is active.");
+        long pooled = PooledFloats;
+        if (pooled <= maxFloats) return;
+        foreach (int length in _free.Keys.OrderBy(len => _lastUse.GetValueOrDefault(len)).ToList())
+        {
+            pooled -= (long)length * _free[length].Count;
+            _free.Remove(length);
+            _lastUse.Remove(length);
+            if (pooled <= maxFloats) break;
+        }
+    }
+
     /// <summary>Drops every pooled buffer (the GC reclaims host ones; device ones are freed). Only between scopes.</summary>
     public void Clear()
     {
         if (_ownerThread != -1) throw new InvalidOperationException("TensorArena.Clear: a scope is active.");
         _free.Clear();
+        _lastUse.Clear();
         _device.Clear();
     }
 
@@ -77,6 +107,7 @@ public sealed class TensorArena
 
     internal float[] Rent(int length, bool zeroed)
     {
+        _lastUse[length] = ++_uses;
         if (_free.TryGetValue(length, out var stack) && stack.Count > 0)
         {
             Reused++;

@@ -89,6 +89,51 @@ public class TensorArenaTests
         Assert.Equal(0, arena.Allocated);
         Assert.False(y.IsReleased);
     }
+
+    [Fact]
+    public void BeginUnlessActive_LeavesAnActiveScopeInCharge()
+    {
+        var outer = new TensorArena();
+        var inner = new TensorArena();
+        Tensor y;
+        using (outer.Begin())
+        {
+            using (inner.BeginUnlessActive()) y = TensorOps.ReLU(Tensor.Full(2f, 5));
+            Assert.False(y.IsReleased); // the empty inner scope released nothing
+        }
+        Assert.True(y.IsReleased); // the outer scope owned it
+        Assert.Equal(1, outer.Allocated);
+        Assert.Equal(0, inner.Allocated);
+        using (inner.BeginUnlessActive()) y = TensorOps.ReLU(Tensor.Full(2f, 5));
+        Assert.True(y.IsReleased);
+        Assert.Equal(1, inner.Allocated);
+    }
+
+    [Fact]
+    public void TrimTo_DropsTheSizesRentedLongestAgo_AndKeepsTheBound()
+    {
+        var arena = new TensorArena();
+        void Pass(int length)
+        {
+            using (arena.Begin()) TensorOps.ReLU(Tensor.Full(1f, length));
+        }
+        Pass(7); Pass(33); Pass(3);
+        Assert.Equal(7 + 33 + 3, arena.PooledFloats);
+        arena.TrimTo(1000); // under the bound: nothing goes
+        Assert.Equal(43, arena.PooledFloats);
+        Pass(7); // 7 is now the most recent, 33 the oldest
+        arena.TrimTo(12);
+        Assert.Equal(7 + 3, arena.PooledFloats);
+        long allocated = arena.Allocated;
+        Pass(7); Pass(3);
+        Assert.Equal(allocated, arena.Allocated); // the kept sizes are still served from the pool
+        Pass(33);
+        Assert.Equal(allocated + 1, arena.Allocated); // the dropped one is allocated again
+        arena.TrimTo(0);
+        Assert.Equal(0, arena.PooledFloats);
+        Assert.Throws<ArgumentOutOfRangeException>(() => arena.TrimTo(-1));
+        using (arena.Begin()) Assert.Throws<InvalidOperationException>(() => arena.TrimTo(0));
+    }
 }
 
 /// <summary>Whole training steps give bitwise identical results on 1 and 2 threads (every kernel splits without

@@ -47,4 +47,46 @@ public class SubnetEvaluatorTests
         var logits = a.Forward(x, config);
         Assert.Equal(ClassificationMetrics.Evaluate(logits.Data, y.Data, space.Classes).MeanAveragePrecision, ea.Report.MeanAveragePrecision);
     }
+
+    [Fact]
+    public void Evaluate_in_cpu_chunks_with_recycled_buffers_scores_exactly_as_one_whole_batch_forward()
+    {
+        var space = TinySupernet.Space;
+        var rng = new Random(41);
+        int n = SubnetEvaluator.CpuChunkClips + 9; // one full chunk and a partial one, in a single batch
+        var train = new TinySupernet.FixedFeatures(TinySupernet.Input(rng, 9));
+        var x = TinySupernet.Input(rng, n);
+        var y = Tensor.Zeros(n, space.Classes);
+        for (int i = 0; i < n; i++) { y[i, i % space.Classes] = 1f; y[i, (i * 5 + 2) % space.Classes] = 1f; }
+        var first = ArchSampling.Sample(space, new Random(42));
+        var second = ArchSampling.Sample(space, new Random(43));
+
+        var net = TinySupernet.Build(44);
+        var evaluator = new SubnetEvaluator(net, new BnRecalibrator(train, clips: 9, batchSize: 4), new Labeled(x, y), batchSize: n);
+        var a1 = evaluator.Evaluate(first);
+        var b = evaluator.Evaluate(second); // reuses (and overwrites) buffers the first config left in the pools
+        var a2 = evaluator.Evaluate(first);
+
+        // Reference: a fresh recalibrator (nothing pooled), then one forward of all n clips.
+        var reference = TinySupernet.Build(44);
+        new BnRecalibrator(train, clips: 9, batchSize: 4).Recalibrate(reference, first);
+        reference.Eval();
+        Tensor logits;
+        using (GradMode.NoGrad()) logits = reference.Forward(x, first);
+        var expected = ClassificationMetrics.Evaluate(logits.Data, y.Data, space.Classes);
+        foreach (var report in new[] { a1.Report, a2.Report })
+        {
+            Assert.Equal(expected.MeanAveragePrecision, report.MeanAveragePrecision);
+            Assert.Equal(expected.MeanRocAuc, report.MeanRocAuc);
+            Assert.Equal(expected.AveragePrecisionPerClass, report.AveragePrecisionPerClass);
+        }
+        Assert.Equal(n, a2.Examples);
+        // The running statistics after first, second, first equal those of the same sequence recalibrated by fresh
+        // recalibrators (nothing pooled), bit for bit.
+        var sequence = TinySupernet.Build(44);
+        foreach (var config in new[] { first, second, first }) new BnRecalibrator(train, clips: 9, batchSize: 4).Recalibrate(sequence, config);
+        var fresh = sequence.NamedBuffers().ToDictionary(p => p.Name, p => p.Buffer.Data.ToArray());
+        foreach (var (name, buffer) in net.NamedBuffers()) Assert.Equal(fresh[name], buffer.Data);
+        Assert.NotEqual(b.Config, a1.Config);
+    }
 }
