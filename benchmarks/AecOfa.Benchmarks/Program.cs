@@ -11,6 +11,7 @@ public static class Program
     // Per-phase / per-op breakdown of the reference training step: ... -- breakdown [largest|smallest] [--network port|static|supernet] [--threads 1,2] [--steps 5] [--width 0.25 --input 32x51]
     // Planar vs channels-last depthwise on the demo space's layers (decides DepthwiseConv.UseChannelsLast): ... -- depthwise-probe
     // The demo's sandwich step vs the sum of its sub-networks' static steps (the cost of weight sharing): ... -- sandwich [--threads 1,2] [--by-op]
+    // One epoch's validation of the demo's supernet (recalibration + evaluation of three probes, page faults): ... -- validation [--threads 2]
     public static void Main(string[] args)
     {
         if (args.Length > 0 && args[0] == "export-bundle")
@@ -31,6 +32,11 @@ public static class Program
         if (args.Length > 0 && args[0] == "sandwich")
         {
             SandwichStepBenchmark.Run(args[1..]);
+            return;
+        }
+        if (args.Length > 0 && args[0] == "validation")
+        {
+            ValidationBenchmark.Run(args[1..]);
             return;
         }
         if (args.Length > 2 && args[0] == "predictor")

@@ -74,6 +74,45 @@ public sealed class TensorArena
     public Scope BeginUnlessActive() => t_current is not null ? default : Begin();
 
     /// <summary>
+    /// A point in the active scope for <see cref="ReleaseSince"/>: -1 (nothing will be released) unless a scope is
+    /// active on this thread and no gradients are recorded (<see cref="GradMode"/> disabled). Only then are a block's
+    /// intermediates dead once it has returned: no backward will read them.
+    /// </summary>
+    public static int InferenceMark() => t_current is { } arena && !GradMode.IsEnabled ? arena._issued.Count : -1;
+
+    /// <summary>
+    /// Inference inside a scope (with a mark from <see cref="InferenceMark"/>): gives every host tensor handed out since
+    /// the mark back to the pool, except <paramref name="keep"/> and the tensors that share its storage, so that a
+    /// forward through many blocks holds the buffers of one block at a time instead of all of them, and the next block
+    /// of the same shape reuses them. The caller guarantees that nothing else references them (the internals of a
+    /// no-grad block, as a network's block loop does). Released tensors throw on read, as at the end of the scope.
+    /// </summary>
+    public static void ReleaseSince(int mark, Tensor keep)
+    {
+        ArgumentNullException.ThrowIfNull(keep);
+        if (mark < 0 || t_current is not { } arena || keep.IsReleased || !keep.IsOnCpu) return;
+        var issued = arena._issued;
+        if (mark > issued.Count)
+            throw new InvalidOperationException($"TensorArena.ReleaseSince: mark {mark} is past the {issued.Count} tensors of this scope (a mark from another scope?).");
+        var kept = keep.Data;
+        int write = mark;
+        for (int i = mark; i < issued.Count; i++)
+        {
+            var entry = issued[i];
+            var t = entry.Tensor;
+            if (t.IsReleased) continue; // given back early already
+            if (!t.IsOnCpu || entry.Owner is not null || ReferenceEquals(t.Data, kept))
+            {
+                issued[write++] = entry; // device buffers and gradients wait for the end of the scope
+                continue;
+            }
+            var data = t.Release();
+            if (entry.OwnsStorage && data is not null) arena.Return(data);
+        }
+        issued.RemoveRange(write, issued.Count - write);
+    }
+
+    /// <summary>
     /// Keeps at most <paramref name="maxFloats"/> floats in free host buffers, dropping the buffer sizes rented longest
     /// ago first (the GC reclaims them): a pool that serves passes of changing shapes (a search over sub-networks)
     /// stays bounded, while the shapes of the latest passes stay warm. Only between scopes.

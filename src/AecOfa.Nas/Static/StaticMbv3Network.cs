@@ -104,7 +104,12 @@ public sealed class StaticMbv3Network : Module, IArchNetwork
         h = StemBn.Forward(h); // + h-swish (fused in the layer)
         var r = FirstDepthwiseBn.Forward(Conv(FirstDepthwise, h, tally, "first_dw")); // + ReLU
         h = TensorOps.Add(FirstPointwiseBn.Forward(Conv(FirstPointwise, r, tally, "first_pw")), h);
-        foreach (var (name, block) in _blocks) h = block.Forward(h, tally, name);
+        int mark = TensorArena.InferenceMark(); // inference in an arena: one block's buffers live at a time
+        foreach (var (name, block) in _blocks)
+        {
+            h = block.Forward(h, tally, name);
+            TensorArena.ReleaseSince(mark, h);
+        }
         h = FinalExpandBn.Forward(Conv(FinalExpand, h, tally, "final_expand")); // + h-swish
         var v = FeatureMix.Forward(TensorOps.GlobalAvgPool2d(h));
         tally?.Linear("feature_mix", FeatureMix);

@@ -19,17 +19,19 @@ public sealed class BnRecalibrator
 {
     // One scope per batch: the activations of a batch (hundreds of MB at 200 clips) are recycled for the next batch
     // and the next call, instead of being fresh GC memory every time (first-touch page faults cost more than the
-    // forward on small VMs). TrimTo bounds what stays pooled between calls.
+    // forward on small VMs); the networks' block loops give each block's buffers back as the next block starts
+    // (TensorArena.ReleaseSince). TrimTo bounds what stays pooled between calls.
     private readonly TensorArena _arena = new();
 
     public const int DefaultClips = 2000;
     public const int DefaultBatchSize = 200;
 
     /// <summary>
-    /// Floats of recycled activation buffers kept between calls (default 512 M = 2 GiB; sizes used longest ago go
-    /// first). A pool as large as the calls that alternate (the demo's validation: three sub-networks, ~2 GiB at 200
-    /// clips per batch) is both faster and smaller than a tight one: dropped buffers become garbage the GC lets pile
-    /// up (measured on the demo's supernet phase: 0 -> peak RSS 11.3 GB, 1 GiB -> 5.7 GB, 2.4 GB -> 5.0 GB).
+    /// Floats of recycled activation buffers kept between calls (default 256 M = 1 GiB; sizes used longest ago go
+    /// first). A pool that holds the calls that alternate (the demo's validation: three sub-networks, 155 M floats at
+    /// 200 clips per batch) is both faster and smaller than a tight one: dropped buffers become garbage the GC lets
+    /// pile up (measured on the demo's supernet phase before blocks released their buffers: nothing kept -> peak RSS
+    /// 11.3 GB, 1 GiB -> 5.7 GB, 2.4 GB -> 5.0 GB).
     /// </summary>
     public long RetainedFloats
     {
@@ -37,7 +39,7 @@ public sealed class BnRecalibrator
         init => _retainedFloats = value >= 0 ? value : throw new ArgumentOutOfRangeException(nameof(RetainedFloats), value, "must be >= 0");
     }
 
-    private readonly long _retainedFloats = 512L << 20;
+    private readonly long _retainedFloats = 256L << 20;
 
     private readonly IFeatureBatches _data;
 

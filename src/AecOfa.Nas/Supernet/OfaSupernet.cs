@@ -107,9 +107,13 @@ public sealed class OfaSupernet : Module, IArchNetwork
         h = RecalibrationPass.Normalize(StemBn, StemConv.Forward(h), pass); // + h-swish (fused in the layer)
         var r = RecalibrationPass.Normalize(FirstDepthwiseBn, FirstDepthwise.Forward(h), pass); // + ReLU
         h = TensorOps.Add(RecalibrationPass.Normalize(FirstPointwiseBn, FirstPointwise.Forward(r), pass), h);
+        int mark = TensorArena.InferenceMark(); // inference in an arena: one block's buffers live at a time
         for (int s = 0; s < _blocks.Length; s++)
             for (int b = 0; b < config.Depth(s); b++)
+            {
                 h = _blocks[s][b].Forward(h, config.Kernel(s, b), config.Expand(s, b), pass);
+                TensorArena.ReleaseSince(mark, h);
+            }
         return RecalibrationPass.Normalize(FinalExpandBn, FinalExpand.Forward(h), pass); // + h-swish
     }
 

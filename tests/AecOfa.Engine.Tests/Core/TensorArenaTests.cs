@@ -110,6 +110,38 @@ public class TensorArenaTests
     }
 
     [Fact]
+    public void ReleaseSince_GivesBackABlocksIntermediates_KeepsItsOutputAndViews_OnlyInNoGradScopes()
+    {
+        var arena = new TensorArena();
+        var x = Tensor.Full(-1f, 3, 7);
+        Assert.Equal(-1, TensorArena.InferenceMark()); // no scope
+        using (arena.Begin())
+        {
+            Assert.Equal(-1, TensorArena.InferenceMark()); // gradients recorded: nothing may go
+            using (GradMode.NoGrad())
+            {
+                var before = TensorOps.Add(x, x);
+                int mark = TensorArena.InferenceMark();
+                Assert.True(mark >= 0);
+                var inner = TensorOps.Add(before, x);
+                var output = TensorOps.ReLU(inner);
+                var view = TensorOps.Flatten(output);
+                TensorArena.ReleaseSince(mark, view); // keeping a view keeps the storage it shares
+                Assert.True(inner.IsReleased);
+                Assert.False(output.IsReleased);
+                Assert.False(view.IsReleased);
+                Assert.False(before.IsReleased); // handed out before the mark
+                Assert.Equal(0f, output.Data[0]);
+                long allocated = arena.Allocated;
+                var next = TensorOps.Add(output, x); // same size as inner: served from the pool
+                Assert.Equal(allocated, arena.Allocated);
+                Assert.Equal(-1f, next.Data[20]);
+                Assert.Throws<InvalidOperationException>(() => TensorArena.ReleaseSince(10_000, next));
+            }
+        }
+    }
+
+    [Fact]
     public void TrimTo_DropsTheSizesRentedLongestAgo_AndKeepsTheBound()
     {
         var arena = new TensorArena();
